@@ -1,0 +1,85 @@
+package io.autobutler.testsupport;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+/**
+ * A real Kafka broker for tests: the one at {@code KAFKA_BOOTSTRAP_SERVERS} when set, otherwise a single
+ * combined KRaft node started in this JVM (Kafka's own test kit), once per JVM.
+ */
+public final class KafkaBroker {
+
+  public static final String BOOTSTRAP_ENV = "KAFKA_BOOTSTRAP_SERVERS";
+
+  private static String bootstrap;
+  private static KafkaClusterTestKit cluster;
+
+  private KafkaBroker() {
+  }
+
+  public static synchronized String bootstrapServers() {
+    if (bootstrap != null) {
+      return bootstrap;
+    }
+    String fromEnv = System.getenv(BOOTSTRAP_ENV);
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      bootstrap = fromEnv;
+      return bootstrap;
+    }
+    try {
+      cluster = new KafkaClusterTestKit.Builder(
+          new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+          .setConfigProp("auto.create.topics.enable", "true")
+          .setConfigProp("offsets.topic.replication.factor", "1")
+          .setConfigProp("offsets.topic.num.partitions", "3")
+          .setConfigProp("group.initial.rebalance.delay.ms", "0")
+          .build();
+      cluster.format();
+      cluster.startup();
+      cluster.waitForReadyBrokers();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the in-JVM Kafka broker", e);
+    }
+    bootstrap = cluster.bootstrapServers();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        cluster.close();
+      } catch (Exception ignored) {
+        // the JVM is going away; the broker's directories are temporary
+      }
+    }));
+    return bootstrap;
+  }
+
+  /** Creates the topics (name → partitions) that do not exist yet. */
+  public static void createTopics(Map<String, Integer> partitionsByTopic) {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    try (Admin admin = Admin.create(props)) {
+      List<NewTopic> topics = partitionsByTopic.entrySet().stream()
+          .map(e -> new NewTopic(e.getKey(), e.getValue(), (short) 1))
+          .toList();
+      for (NewTopic topic : topics) {
+        try {
+          admin.createTopics(List.of(topic)).all().get();
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw new IllegalStateException("cannot create topic " + topic.name(), e.getCause());
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
