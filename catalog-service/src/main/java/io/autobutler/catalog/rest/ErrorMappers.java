@@ -1,0 +1,43 @@
+package io.autobutler.catalog.rest;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import io.autobutler.core.db.RegistryDatabases.DatabaseUnavailableException;
+import io.autobutler.core.repository.RepositoryIndex.RepositoryExistsException;
+
+/** Turns failures into {@code {"error": "..."}} bodies with the status an operator's client can act on. */
+public class ErrorMappers {
+
+  /** The body of every error answer. */
+  public record ErrorBody(String error) {
+  }
+
+  @ServerExceptionMapper
+  public Response badRequest(IllegalArgumentException e) {
+    return error(Response.Status.BAD_REQUEST, e.getMessage());
+  }
+
+  @ServerExceptionMapper
+  public Response exists(RepositoryExistsException e) {
+    return error(Response.Status.CONFLICT, e.getMessage());
+  }
+
+  @ServerExceptionMapper
+  public Response databaseUnavailable(DatabaseUnavailableException e) {
+    // The seed named a database that does not answer: the request must change, hence 4xx.
+    return error(Response.Status.BAD_REQUEST, e.getMessage());
+  }
+
+  @ServerExceptionMapper
+  public Response webApplication(WebApplicationException e) {
+    return error(Response.Status.fromStatusCode(e.getResponse().getStatus()), e.getMessage());
+  }
+
+  static Response error(Response.Status status, String message) {
+    return Response.status(status).type(MediaType.APPLICATION_JSON).entity(new ErrorBody(message)).build();
+  }
+}
