@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -37,6 +39,7 @@ public final class PostgresServer {
   private final String user;
   private final String password;
   private final String kind;
+  private final List<String> created = new ArrayList<>();
 
   private PostgresServer(String host, int port, String user, String password, String kind) {
     this.host = host;
@@ -44,6 +47,10 @@ public final class PostgresServer {
     this.user = user;
     this.password = password;
     this.kind = kind;
+    if (!kind.equals("embedded")) {
+      // A shared server outlives the test JVM: take this run's databases away again.
+      Runtime.getRuntime().addShutdownHook(new Thread(this::dropCreatedDatabases));
+    }
   }
 
   /** The server tests use by default: the environment's, else the machine's, else an embedded one. */
@@ -109,10 +116,28 @@ public final class PostgresServer {
     try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), user, password);
          Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE \"" + name + "\"");
+      synchronized (created) {
+        created.add(name);
+      }
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create test database " + name + " on " + kind + " server", e);
     }
     return new TestDatabase(jdbcUrl(name), user, password, host, port, name);
+  }
+
+  private void dropCreatedDatabases() {
+    List<String> names;
+    synchronized (created) {
+      names = List.copyOf(created);
+    }
+    try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), user, password);
+         Statement s = c.createStatement()) {
+      for (String name : names) {
+        s.execute("DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)");
+      }
+    } catch (SQLException e) {
+      System.err.println("could not drop test databases " + names + ": " + e.getMessage());
+    }
   }
 
   public String jdbcUrl(String database) {
