@@ -1,0 +1,5 @@
+package io.autobutler.core.registry.collections;
+
+/** A collection as stored: its synthetic key, name, type and documentation string. */
+public record CollectionRecord(long id, String name, CollectionType type, String doc) {
+}
