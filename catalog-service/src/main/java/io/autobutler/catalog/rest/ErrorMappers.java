@@ -7,6 +7,7 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.autobutler.core.db.RegistryDatabases.DatabaseUnavailableException;
+import io.autobutler.core.registry.RegistryException;
 import io.autobutler.core.repository.RepositoryIndex.RepositoryExistsException;
 
 /** Turns failures into {@code {"error": "..."}} bodies with the status an operator's client can act on. */
@@ -30,6 +31,16 @@ public class ErrorMappers {
   public Response databaseUnavailable(DatabaseUnavailableException e) {
     // The seed named a database that does not answer: the request must change, hence 4xx.
     return error(Response.Status.BAD_REQUEST, e.getMessage());
+  }
+
+  @ServerExceptionMapper
+  public Response registry(RegistryException e) {
+    Response.Status status = switch (e.kind()) {
+      case MISSING_COLLECTION, MISSING_DATASET_TYPE -> Response.Status.NOT_FOUND;
+      case CONFLICTING_DEFINITION -> Response.Status.CONFLICT;
+      case COLLECTION_TYPE, COLLECTION_CYCLE, INVALID_ARGUMENT -> Response.Status.BAD_REQUEST;
+    };
+    return error(status, e.getMessage());
   }
 
   @ServerExceptionMapper

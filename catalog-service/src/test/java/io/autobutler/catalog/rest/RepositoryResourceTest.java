@@ -29,6 +29,8 @@ import io.restassured.http.ContentType;
 @WithTestResource(KafkaResource.class)
 class RepositoryResourceTest {
 
+  static final String TOKEN = "test-write-token";
+
   @ConfigProperty(name = "quarkus.datasource.jdbc.url")
   String jdbcUrl;
   @ConfigProperty(name = "quarkus.datasource.username")
@@ -53,7 +55,7 @@ class RepositoryResourceTest {
   }
 
   private io.restassured.response.ValidatableResponse create(String name, String seed, boolean override) {
-    return given().contentType(ContentType.JSON)
+    return given().auth().oauth2(TOKEN).contentType(ContentType.JSON)
         .body(Map.of("name", name, "seedConfig", seed, "override", override))
         .post("/api/repositories").then();
   }
@@ -80,7 +82,7 @@ class RepositoryResourceTest {
     create("plain", seed("plain_ns", registryDb()), false)
         .statusCode(201)
         .body("datastoreRoot", equalTo("file:///var/lib/autobutler/repositories/plain"));
-    given().contentType(ContentType.JSON)
+    given().auth().oauth2(TOKEN).contentType(ContentType.JSON)
         .body(Map.of("name", "rooted", "seedConfig", seed("rooted_ns", registryDb()), "override", false,
             "root", "davs://host:2880/butler/rooted"))
         .post("/api/repositories").then()
@@ -95,6 +97,17 @@ class RepositoryResourceTest {
         .body("error", containsString("already exists"));
     create("thrice", seed("twice_ns", registryDb()), true).statusCode(409)
         .body("error", containsString("twice_ns"));
+  }
+
+  @Test
+  void writesNeedTheBearerTokenAndReadsDoNot() {
+    given().contentType(ContentType.JSON).body(Map.of("name", "anon", "seedConfig", seed("anon", registryDb())))
+        .post("/api/repositories").then().statusCode(401).body("error", containsString("needs a bearer token"))
+        .header("WWW-Authenticate", "Bearer");
+    given().auth().oauth2("wrong").contentType(ContentType.JSON)
+        .body(Map.of("name", "anon", "seedConfig", seed("anon", registryDb())))
+        .post("/api/repositories").then().statusCode(401).body("error", equalTo("the bearer token is not valid"));
+    given().get("/api/repositories").then().statusCode(200).body("name", org.hamcrest.Matchers.not(hasItem("anon")));
   }
 
   @Test

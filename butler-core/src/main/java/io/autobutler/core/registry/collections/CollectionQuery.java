@@ -119,7 +119,7 @@ public final class CollectionQuery {
   }
 
   /** fnmatch-style glob to regex: {@code *}, {@code ?} and {@code [...]} classes; everything else literal. */
-  static Pattern globToRegex(String glob) {
+  public static Pattern globToRegex(String glob) {
     StringBuilder regex = new StringBuilder();
     for (int i = 0; i < glob.length(); i++) {
       char ch = glob.charAt(i);
