@@ -7,7 +7,9 @@ import java.sql.Statement;
 import javax.sql.DataSource;
 
 import io.autobutler.core.registry.collections.CollectionManager;
+import io.autobutler.core.registry.datasets.DatasetManager;
 import io.autobutler.core.registry.datasets.DatasetTypeManager;
+import io.autobutler.core.registry.dimensions.DimensionRecordManager;
 
 /**
  * One repository's registry: the schema {@code namespace} of a database, reached through managers for
@@ -20,6 +22,8 @@ public final class Registry {
   private final String namespace;
   private final CollectionManager collections = new CollectionManager();
   private final DatasetTypeManager datasetTypes = new DatasetTypeManager();
+  private final DimensionRecordManager dimensions = new DimensionRecordManager();
+  private final DatasetManager datasets = new DatasetManager();
 
   public Registry(DataSource dataSource, String namespace) {
     if (!RegistryMigrations.isValidSchemaName(namespace)) {
@@ -39,6 +43,14 @@ public final class Registry {
 
   public DatasetTypeManager datasetTypes() {
     return datasetTypes;
+  }
+
+  public DimensionRecordManager dimensions() {
+    return dimensions;
+  }
+
+  public DatasetManager datasets() {
+    return datasets;
   }
 
   /** Work inside one transaction, committed when {@code work} returns and rolled back when it throws. */

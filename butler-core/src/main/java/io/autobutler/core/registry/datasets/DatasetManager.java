@@ -1,0 +1,370 @@
+package io.autobutler.core.registry.datasets;
+
+import static io.autobutler.core.registry.RegistryException.Kind.COLLECTION_TYPE;
+import static io.autobutler.core.registry.RegistryException.Kind.CONFLICTING_DEFINITION;
+import static io.autobutler.core.registry.RegistryException.Kind.INVALID_ARGUMENT;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import io.autobutler.core.dimensions.DimensionElement;
+import io.autobutler.core.dimensions.DimensionUniverse;
+import io.autobutler.core.dimensions.FieldType;
+import io.autobutler.core.registry.RegistryException;
+import io.autobutler.core.registry.collections.CollectionRecord;
+import io.autobutler.core.registry.collections.CollectionType;
+
+/**
+ * Datasets, their datastore records and their TAGGED and CALIBRATION memberships, with daf_butler's import rules:
+ * UUIDs are kept; the same dataset again is a no-op; the same UUID with another type, run or data ID, or the same
+ * run, type and data ID under another UUID, is a ConflictingDefinitionError. Each call is one set-based statement
+ * per table, whatever the number of datasets.
+ */
+public final class DatasetManager {
+
+  /** The dimension columns of the dataset table (V1__registry.sql), in universe order. */
+  public static final List<String> DIMENSION_COLUMNS = List.of("band", "htm7", "instrument", "skymap", "day_obs",
+      "detector", "group", "physical_filter", "subfilter", "tract", "visit_system", "exposure", "patch", "visit");
+  /** daf_butler's NULL_STRING for a file record that is not a component. */
+  public static final String NO_COMPONENT = "__NULL_STRING__";
+  private static final String UNIQUE_VIOLATION = "23505";
+  private static final String EXCLUSION_VIOLATION = "23P01";
+
+  private final DimensionUniverse universe = DimensionUniverse.v7();
+
+  /** A file as the datastore records it: for transfer {@code direct}, {@code path} is the absolute URI. */
+  public record FileRecord(String path, String formatter, String storageClass, String checksum, Long size) {
+  }
+
+  /** A dataset to insert: its UUID, its required data ID and, optionally, its file. */
+  public record NewDataset(UUID id, Map<String, Object> dataId, FileRecord file) {
+  }
+
+  /** How many datasets were new and how many were there already, identical. */
+  public record InsertResult(int inserted, int unchanged) {
+  }
+
+  /** The canonical text of a required data ID: {@code name=value} in universe order, comma-joined. */
+  public static String dataIdKey(DatasetType type, Map<String, Object> requiredDataId) {
+    return type.dimensions().required().stream().map(d -> d + "=" + requiredDataId.get(d))
+        .collect(Collectors.joining(","));
+  }
+
+  /** Checks and normalises a data ID to the type's required dimensions (implied values given too are dropped). */
+  public Map<String, Object> standardize(DatasetType type, Map<String, ?> dataId) {
+    Map<String, Object> required = new LinkedHashMap<>();
+    for (String dimension : type.dimensions().required()) {
+      Object value = dataId.get(dimension);
+      if (value == null) {
+        throw new RegistryException(INVALID_ARGUMENT, "data ID " + dataId + " of dataset type " + type.name()
+            + " lacks dimension '" + dimension + "' (required: " + type.dimensions().required() + ")");
+      }
+      FieldType keyType = universe.element(dimension).map(DimensionElement::keyType).orElse(FieldType.STRING);
+      if (keyType == FieldType.INT) {
+        try {
+          value = value instanceof Number n ? n.longValue() : Long.parseLong(value.toString().strip());
+        } catch (NumberFormatException e) {
+          throw new RegistryException(INVALID_ARGUMENT, "data ID " + dataId + ": " + dimension + " must be an"
+              + " integer, not '" + value + "'");
+        }
+      } else {
+        value = value.toString();
+      }
+      required.put(dimension, value);
+    }
+    for (String key : dataId.keySet()) {
+      if (!type.dimensions().names().contains(key)) {
+        throw new RegistryException(INVALID_ARGUMENT, "data ID " + dataId + " has dimension '" + key
+            + "', which dataset type " + type.name() + " does not have (" + type.dimensions().names() + ")");
+      }
+    }
+    return required;
+  }
+
+  /** Inserts datasets of one type into one RUN, with their file records. */
+  public InsertResult insert(Connection c, DatasetType type, CollectionRecord run, List<NewDataset> datasets)
+      throws SQLException {
+    if (run.type() != CollectionType.RUN) {
+      throw new RegistryException(COLLECTION_TYPE, "Collection '" + run.name() + "' has type " + run.type()
+          + ", not RUN: datasets can only be added to a RUN.");
+    }
+    if (datasets.isEmpty()) {
+      return new InsertResult(0, 0);
+    }
+    int n = datasets.size();
+    UUID[] ids = new UUID[n];
+    String[] keys = new String[n];
+    String[][] dims = new String[DIMENSION_COLUMNS.size()][n];
+    Map<UUID, String> keyById = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      NewDataset dataset = datasets.get(i);
+      Map<String, Object> dataId = standardize(type, dataset.dataId());
+      ids[i] = dataset.id();
+      keys[i] = dataIdKey(type, dataId);
+      if (keyById.put(ids[i], keys[i]) != null) {
+        throw new RegistryException(CONFLICTING_DEFINITION, "Dataset " + ids[i] + " is given twice.");
+      }
+      for (int d = 0; d < DIMENSION_COLUMNS.size(); d++) {
+        Object value = dataId.get(DIMENSION_COLUMNS.get(d));
+        dims[d][i] = value == null ? null : value.toString();
+      }
+    }
+    StringBuilder sql = new StringBuilder("INSERT INTO dataset (id, dataset_type_id, run_id, data_id_key");
+    DIMENSION_COLUMNS.forEach(col -> sql.append(", \"").append(col).append('"'));
+    sql.append(") SELECT t.id, ?, ?, t.k");
+    for (String col : DIMENSION_COLUMNS) {
+      boolean numeric = universe.element(col).map(DimensionElement::keyType).orElse(FieldType.STRING) == FieldType.INT;
+      sql.append(", t.\"").append(col).append('"').append(numeric ? "::bigint" : "");
+    }
+    sql.append(" FROM unnest(?::uuid[], ?::text[]");
+    DIMENSION_COLUMNS.forEach(col -> sql.append(", ?::text[]"));
+    sql.append(") AS t(id, k");
+    DIMENSION_COLUMNS.forEach(col -> sql.append(", \"").append(col).append('"'));
+    sql.append(") ON CONFLICT DO NOTHING RETURNING id");
+    Set<UUID> inserted = new HashSet<>();
+    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      ps.setLong(1, type.id());
+      ps.setLong(2, run.id());
+      ps.setArray(3, c.createArrayOf("uuid", ids));
+      ps.setArray(4, c.createArrayOf("text", keys));
+      for (int d = 0; d < dims.length; d++) {
+        ps.setArray(5 + d, c.createArrayOf("text", dims[d]));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          inserted.add(rs.getObject(1, UUID.class));
+        }
+      }
+    }
+    int unchanged = 0;
+    if (inserted.size() < n) {
+      List<UUID> others = new ArrayList<>();
+      for (UUID id : ids) {
+        if (!inserted.contains(id)) {
+          others.add(id);
+        }
+      }
+      unchanged = checkExisting(c, type, run, others, keyById);
+    }
+    insertFiles(c, type, datasets);
+    return new InsertResult(inserted.size(), unchanged);
+  }
+
+  /** Datasets that were not inserted must be the very same datasets; anything else is a conflict. */
+  private int checkExisting(Connection c, DatasetType type, CollectionRecord run, List<UUID> ids,
+                            Map<UUID, String> keyById) throws SQLException {
+    Map<UUID, String[]> stored = new HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT d.id, t.name, r.name, d.data_id_key FROM dataset d"
+        + " JOIN dataset_type t ON t.id = d.dataset_type_id JOIN collection r ON r.collection_id = d.run_id"
+        + " WHERE d.id = ANY (?)")) {
+      ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          stored.put(rs.getObject(1, UUID.class), new String[] {rs.getString(2), rs.getString(3), rs.getString(4)});
+        }
+      }
+    }
+    for (UUID id : ids) {
+      String[] existing = stored.get(id);
+      String wanted = type.name() + "@{" + keyById.get(id) + "} in run " + run.name();
+      if (existing == null) {
+        UUID other = idFor(c, type, run, keyById.get(id));
+        throw new RegistryException(CONFLICTING_DEFINITION, "Conflicting definition for dataset " + id + " ("
+            + wanted + "): dataset " + other + " already has that dataset type, data ID and run.");
+      }
+      if (!existing[0].equals(type.name()) || !existing[1].equals(run.name()) || !existing[2].equals(keyById.get(id))) {
+        throw new RegistryException(CONFLICTING_DEFINITION, "Conflicting definition for dataset " + id + ": the"
+            + " registry has " + existing[0] + "@{" + existing[2] + "} in run " + existing[1] + ", the import has "
+            + wanted + ".");
+      }
+    }
+    return ids.size();
+  }
+
+  private static UUID idFor(Connection c, DatasetType type, CollectionRecord run, String key) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT id FROM dataset WHERE run_id = ? AND dataset_type_id = ? AND data_id_key = ?")) {
+      ps.setLong(1, run.id());
+      ps.setLong(2, type.id());
+      ps.setString(3, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getObject(1, UUID.class) : null;
+      }
+    }
+  }
+
+  private static void insertFiles(Connection c, DatasetType type, List<NewDataset> datasets) throws SQLException {
+    List<NewDataset> withFiles = datasets.stream().filter(d -> d.file() != null).toList();
+    if (withFiles.isEmpty()) {
+      return;
+    }
+    int n = withFiles.size();
+    UUID[] ids = new UUID[n];
+    String[] paths = new String[n];
+    String[] formatters = new String[n];
+    String[] storageClasses = new String[n];
+    String[] checksums = new String[n];
+    Long[] sizes = new Long[n];
+    for (int i = 0; i < n; i++) {
+      NewDataset dataset = withFiles.get(i);
+      ids[i] = dataset.id();
+      paths[i] = dataset.file().path();
+      formatters[i] = dataset.file().formatter();
+      storageClasses[i] = dataset.file().storageClass() != null ? dataset.file().storageClass() : type.storageClass();
+      checksums[i] = dataset.file().checksum();
+      sizes[i] = dataset.file().size();
+    }
+    String rows = " FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[])"
+        + " AS t(id, path, formatter, storage_class, checksum, file_size)";
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO file_datastore_records (dataset_id, component, path,"
+        + " formatter, storage_class, checksum, file_size) SELECT t.id, '" + NO_COMPONENT + "', t.path, t.formatter,"
+        + " t.storage_class, t.checksum, t.file_size" + rows + " ON CONFLICT (dataset_id, component) DO NOTHING")) {
+      bindFiles(c, ps, ids, paths, formatters, storageClasses, checksums, sizes);
+      ps.executeUpdate();
+    }
+    // A file record that differs from the stored one: daf_butler replaces it for deterministic (v5) IDs and
+    // refuses it for the others. The update is undone with the transaction when one is refused.
+    try (PreparedStatement ps = c.prepareStatement("UPDATE file_datastore_records f SET path = t.path,"
+        + " formatter = t.formatter, storage_class = t.storage_class, checksum = t.checksum, file_size = t.file_size"
+        + rows + " WHERE f.dataset_id = t.id AND f.component = '" + NO_COMPONENT + "' AND (f.path, f.formatter,"
+        + " f.storage_class, f.checksum, f.file_size) IS DISTINCT FROM (t.path, t.formatter, t.storage_class,"
+        + " t.checksum, t.file_size) RETURNING f.dataset_id")) {
+      bindFiles(c, ps, ids, paths, formatters, storageClasses, checksums, sizes);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          UUID id = rs.getObject(1, UUID.class);
+          if (id.version() != 5) {
+            throw new RegistryException(CONFLICTING_DEFINITION, "Dataset " + id + " already has a different file"
+                + " record in the datastore.");
+          }
+        }
+      }
+    }
+  }
+
+  private static void bindFiles(Connection c, PreparedStatement ps, UUID[] ids, String[] paths, String[] formatters,
+                                String[] storageClasses, String[] checksums, Long[] sizes) throws SQLException {
+    ps.setArray(1, c.createArrayOf("uuid", ids));
+    ps.setArray(2, c.createArrayOf("text", paths));
+    ps.setArray(3, c.createArrayOf("text", formatters));
+    ps.setArray(4, c.createArrayOf("text", storageClasses));
+    ps.setArray(5, c.createArrayOf("text", checksums));
+    ps.setArray(6, c.createArrayOf("bigint", sizes));
+  }
+
+  /**
+   * Adds datasets to a TAGGED collection. Already there: no-op. Another dataset with the same type and data ID
+   * there: ConflictingDefinitionError. Returns how many were added.
+   */
+  public int associate(Connection c, CollectionRecord tagged, List<UUID> ids) throws SQLException {
+    requireType(tagged, CollectionType.TAGGED, "associate");
+    requireExisting(c, ids);
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO dataset_tags (collection_id, dataset_id,"
+        + " dataset_type_id, data_id_key) SELECT ?, d.id, d.dataset_type_id, d.data_id_key FROM dataset d"
+        + " WHERE d.id = ANY (?) ON CONFLICT (collection_id, dataset_id) DO NOTHING")) {
+      ps.setLong(1, tagged.id());
+      ps.setArray(2, c.createArrayOf("uuid", ids.toArray()));
+      return ps.executeUpdate();
+    } catch (SQLException e) {
+      if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        throw new RegistryException(CONFLICTING_DEFINITION, "Constraint violation while associating datasets with"
+            + " collection '" + tagged.name() + "': it already holds another dataset with the same dataset type"
+            + " and data ID (" + detail(e) + ").");
+      }
+      throw e;
+    }
+  }
+
+  /** Removes datasets from a TAGGED collection; returns how many were there. */
+  public int disassociate(Connection c, CollectionRecord tagged, List<UUID> ids) throws SQLException {
+    requireType(tagged, CollectionType.TAGGED, "disassociate");
+    try (PreparedStatement ps = c.prepareStatement(
+        "DELETE FROM dataset_tags WHERE collection_id = ? AND dataset_id = ANY (?)")) {
+      ps.setLong(1, tagged.id());
+      ps.setArray(2, c.createArrayOf("uuid", ids.toArray()));
+      return ps.executeUpdate();
+    }
+  }
+
+  /**
+   * Certifies datasets into a CALIBRATION collection over {@code [beginNs, endNs)} (TAI ns; null for unbounded).
+   * The dataset types must be calibration types; an overlap with a range already certified for the same type and
+   * data ID is refused by the database's exclusion constraint and reported as a ConflictingDefinitionError.
+   */
+  public int certify(Connection c, CollectionRecord calibration, List<UUID> ids, Long beginNs, Long endNs)
+      throws SQLException {
+    requireType(calibration, CollectionType.CALIBRATION, "certify");
+    requireExisting(c, ids);
+    try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT t.name FROM dataset d JOIN dataset_type t"
+        + " ON t.id = d.dataset_type_id WHERE d.id = ANY (?) AND NOT t.is_calibration ORDER BY t.name")) {
+      ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          throw new RegistryException(INVALID_ARGUMENT, "Cannot certify datasets of dataset type '" + rs.getString(1)
+              + "', which is not a calibration dataset type.");
+        }
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO dataset_calibs (collection_id, dataset_id,"
+        + " dataset_type_id, data_id_key, timespan) SELECT ?, d.id, d.dataset_type_id, d.data_id_key,"
+        + " int8range(coalesce(?::bigint, 0), coalesce(?::bigint, "
+        + io.autobutler.core.registry.dimensions.DimensionRecordManager.MAX_TIME_NS + "), '[)')"
+        + " FROM dataset d WHERE d.id = ANY (?)")) {
+      ps.setLong(1, calibration.id());
+      ps.setObject(2, beginNs);
+      ps.setObject(3, endNs);
+      ps.setArray(4, c.createArrayOf("uuid", ids.toArray()));
+      return ps.executeUpdate();
+    } catch (SQLException e) {
+      if (EXCLUSION_VIOLATION.equals(e.getSQLState())) {
+        throw new RegistryException(CONFLICTING_DEFINITION, "Validity range conflict certifying datasets into"
+            + " collection '" + calibration.name() + "': a dataset with the same dataset type and data ID is"
+            + " already certified over an overlapping range (" + detail(e) + ").");
+      }
+      throw e;
+    }
+  }
+
+  /** PostgreSQL's DETAIL line of a constraint violation, which names the conflicting key. */
+  private static String detail(SQLException e) {
+    if (e instanceof org.postgresql.util.PSQLException pe && pe.getServerErrorMessage() != null
+        && pe.getServerErrorMessage().getDetail() != null) {
+      return pe.getServerErrorMessage().getDetail();
+    }
+    return e.getMessage();
+  }
+
+  private static void requireType(CollectionRecord collection, CollectionType type, String operation) {
+    if (collection.type() != type) {
+      throw new RegistryException(COLLECTION_TYPE, "Cannot " + operation + " datasets with collection '"
+          + collection.name() + "' of type " + collection.type() + "; it must be " + type + ".");
+    }
+  }
+
+  private static void requireExisting(Connection c, List<UUID> ids) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT i FROM unnest(?::uuid[]) AS i WHERE NOT EXISTS (SELECT 1 FROM dataset d WHERE d.id = i) LIMIT 5")) {
+      ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        List<String> missing = new ArrayList<>();
+        while (rs.next()) {
+          missing.add(rs.getString(1));
+        }
+        if (!missing.isEmpty()) {
+          throw new RegistryException(INVALID_ARGUMENT, "No dataset with id " + String.join(", ", missing) + " in this registry.");
+        }
+      }
+    }
+  }
+}
