@@ -1,0 +1,137 @@
+package io.autobutler.catalog.service;
+
+import static io.autobutler.core.registry.RegistryException.Kind.INVALID_ARGUMENT;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.autobutler.core.instrument.CuratedCalibrations;
+import io.autobutler.core.instrument.CuratedCalibrations.CuratedDataset;
+import io.autobutler.core.instrument.InstrumentDefinition;
+import io.autobutler.core.instrument.Instruments;
+import io.autobutler.core.registry.Registry;
+import io.autobutler.core.registry.RegistryException;
+import io.autobutler.core.registry.collections.CollectionType;
+import io.autobutler.core.registry.datasets.DatasetIds;
+import io.autobutler.core.registry.datasets.DatasetManager.FileRecord;
+import io.autobutler.core.registry.datasets.DatasetManager.NewDataset;
+import io.autobutler.core.registry.dimensions.DimensionRecordManager.Mode;
+import io.autobutler.core.skymap.SkyMapConfig;
+
+/**
+ * {@code register-instrument}, {@code register-skymap} and {@code write-curated-calibrations}: each one transaction,
+ * with the records obs_lsst, lsst/skymap and obs_base write. Dimension records are synced (a differing existing
+ * record is a conflict). Datasets the butler would {@code put} get deterministic ids here (UUIDv5 of type, run and
+ * data ID) so that running a command again changes nothing; their file contents are not produced.
+ */
+@ApplicationScoped
+public class InstrumentService {
+
+  private final RegistryLookup registries;
+
+  public InstrumentService(RegistryLookup registries) {
+    this.registries = registries;
+  }
+
+  /** What a command wrote, for the answer and the CLI's output. */
+  public record Outcome(String summary, List<String> collections, int records, int datasets) {
+  }
+
+  public Outcome registerInstrument(String repo, String instrumentName) {
+    InstrumentDefinition instrument = instrument(instrumentName);
+    Registry registry = registries.registry(repo);
+    int records = registry.transaction(c -> {
+      var dims = registry.dimensions();
+      return dims.insert(c, "instrument", List.of(instrument.instrumentRecord()), Mode.SYNC)
+          + dims.insert(c, "detector", instrument.detectorRecords(), Mode.SYNC)
+          + dims.insert(c, "physical_filter", instrument.physicalFilterRecords(), Mode.SYNC);
+    });
+    return new Outcome("Instrument " + instrument.name() + " registered: " + instrument.detectors().size()
+        + " detectors, " + instrument.filters().size() + " physical filters (" + records + " new records)",
+        List.of(), records, 0);
+  }
+
+  public Outcome registerSkymap(String repo, String configText, String source) {
+    SkyMapConfig config;
+    try {
+      config = SkyMapConfig.parse(configText, source == null ? "skymap config" : source);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    Registry registry = registries.registry(repo);
+    Map<String, Object> record = config.skymapRecord();
+    Map<String, Object> dataId = Map.of("skymap", config.name());
+    int[] counts = registry.transaction(c -> {
+      int inserted = registry.dimensions().insert(c, "skymap", List.of(record), Mode.SYNC);
+      registry.collections().register(c, SkyMapConfig.run(), CollectionType.RUN, null);
+      registry.datasetTypes().register(c, SkyMapConfig.DATASET_TYPE, SkyMapConfig.STORAGE_CLASS, List.of("skymap"),
+          false);
+      var result = registry.datasets().insert(c, registry.datasetTypes().get(c, SkyMapConfig.DATASET_TYPE),
+          registry.collections().get(c, SkyMapConfig.run()), List.of(new NewDataset(
+              DatasetIds.forRun(SkyMapConfig.DATASET_TYPE, SkyMapConfig.run(), dataId), dataId,
+              new FileRecord(config.datasetPath(), SkyMapConfig.FORMATTER, SkyMapConfig.STORAGE_CLASS, null, null))));
+      return new int[] {inserted, result.inserted()};
+    });
+    return new Outcome("Skymap " + config.name() + " registered: " + record.get("tract_max") + " tracts of "
+        + record.get("patch_nx_max") + "x" + record.get("patch_ny_max") + " patches, hash " + config.sha1Hex()
+        + (counts[0] == 0 ? " (already registered)" : ""), List.of(SkyMapConfig.run()), counts[0], counts[1]);
+  }
+
+  public Outcome writeCuratedCalibrations(String repo, String instrumentName, List<String> labels) {
+    if (labels == null || labels.isEmpty()) {
+      throw new RegistryException(INVALID_ARGUMENT, "write-curated-calibrations needs at least one --label");
+    }
+    InstrumentDefinition instrument = instrument(instrumentName);
+    CuratedCalibrations.Plan plan = CuratedCalibrations.plan(instrument, labels.toArray(String[]::new));
+    Registry registry = registries.registry(repo);
+    int written = registry.transaction(c -> {
+      var collections = registry.collections();
+      collections.register(c, plan.calibrationCollection(), CollectionType.CALIBRATION, null);
+      for (String run : plan.runs()) {
+        collections.register(c, run, CollectionType.RUN, null);
+      }
+      for (var type : plan.datasetTypes()) {
+        registry.datasetTypes().register(c, type.name(), type.storageClass(), type.dimensions(), type.isCalibration());
+      }
+      int inserted = 0;
+      for (String run : plan.runs()) {
+        for (var type : plan.datasetTypes()) {
+          List<NewDataset> datasets = new ArrayList<>();
+          for (CuratedDataset dataset : plan.datasets(type.name())) {
+            if (dataset.run().equals(run)) {
+              datasets.add(new NewDataset(DatasetIds.forRun(type.name(), run, dataset.dataId()), dataset.dataId(),
+                  new FileRecord(dataset.path(), dataset.formatter(), type.storageClass(), null, null)));
+            }
+          }
+          if (!datasets.isEmpty()) {
+            inserted += registry.datasets().insert(c, registry.datasetTypes().get(c, type.name()),
+                collections.get(c, run), datasets).inserted();
+          }
+        }
+      }
+      if (inserted > 0) {
+        var calibration = collections.get(c, plan.calibrationCollection());
+        for (var group : plan.certificationGroups().entrySet()) {
+          registry.datasets().certify(c, calibration, group.getValue().stream()
+                  .map(d -> DatasetIds.forRun(d.datasetType().name(), d.run(), d.dataId())).toList(),
+              group.getKey().beginNsec(), group.getKey().endNsec());
+        }
+      }
+      return inserted;
+    });
+    List<String> collections = new ArrayList<>();
+    collections.add(plan.calibrationCollection());
+    collections.addAll(plan.runs());
+    return new Outcome("Curated calibrations of " + instrument.name() + " written to " + plan.calibrationCollection()
+        + ": " + plan.datasets().size() + " datasets of " + plan.datasetTypes().size() + " dataset types"
+        + (written == 0 ? " (already written)" : ""), collections, 0, written);
+  }
+
+  private static InstrumentDefinition instrument(String name) {
+    return Instruments.lookup(name).orElseThrow(() -> new RegistryException(INVALID_ARGUMENT, "Unknown instrument '"
+        + name + "'; known: lsst.obs.lsst.LsstComCam, lsst.obs.lsst.LsstCam"));
+  }
+}
