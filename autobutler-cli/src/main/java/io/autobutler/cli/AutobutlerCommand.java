@@ -5,7 +5,12 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import io.autobutler.cli.demo.DemoCommand;
+import io.autobutler.cli.repo.CollectionChainCommand;
 import io.autobutler.cli.repo.CreateCommand;
+import io.autobutler.cli.repo.QueryCollectionsCommand;
+import io.autobutler.cli.repo.QueryDatasetTypesCommand;
+import io.autobutler.cli.repo.RegisterDatasetTypeCommand;
+import io.autobutler.cli.repo.RemoveCollectionsCommand;
 import io.autobutler.cli.stack.DownCommand;
 import io.autobutler.cli.stack.StatusCommand;
 import io.autobutler.cli.stack.UpCommand;
@@ -25,7 +30,9 @@ import picocli.CommandLine.Spec;
             + "command line to it: RTN-103's butler commands work with 'butler' replaced by './autobutler'."},
     subcommands = {
         UpCommand.class, DownCommand.class, StatusCommand.class, DemoCommand.class,
-        CreateCommand.class, HelpCommand.class},
+        CreateCommand.class, CollectionChainCommand.class, RegisterDatasetTypeCommand.class,
+        QueryDatasetTypesCommand.class, QueryCollectionsCommand.class, RemoveCollectionsCommand.class,
+        HelpCommand.class},
     footer = {
         "",
         "The local stack keeps its logs, pid files and data under .autobutler/ in the project folder. "
@@ -51,6 +58,8 @@ public class AutobutlerCommand implements Runnable {
   public static CommandLine commandLine(Map<String, String> env) {
     CommandLine cl = new CommandLine(new AutobutlerCommand(env));
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    // as click: an option given twice takes the last value (e.g. --flatten ... --no-flatten)
+    cl.setOverwrittenOptionsAllowed(true);
     cl.setExecutionExceptionHandler((ex, command, parseResult) -> {
       PrintWriter err = command.getErr();
       if (ex instanceof CliException) {

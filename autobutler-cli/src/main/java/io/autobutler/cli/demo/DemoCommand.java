@@ -20,6 +20,7 @@ import io.autobutler.cli.stack.LocalStack;
 import io.autobutler.cli.stack.Service;
 import io.autobutler.cli.stack.StackConfig;
 import io.autobutler.cli.stack.StackOptions;
+import io.autobutler.cli.stack.StackToken;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -62,7 +63,7 @@ public class DemoCommand implements Callable<Integer> {
         Map.of("DATASTORE_ROOT", datastoreRoot(datastore), "REGISTRY_DB", registry.server().url().display()));
 
     URI catalog = URI.create(config.serviceUrl(Service.CATALOG_SERVICE));
-    CatalogClient.CreateOutcome outcome = new CatalogClient(catalog)
+    CatalogClient.CreateOutcome outcome = new CatalogClient(catalog, StackToken.read(config.tokenFile()))
         .createRepository(REPOSITORY, CreateCommand.readSeed(seed), true, java.util.Optional.empty());
     if (outcome instanceof CatalogClient.CreateOutcome.Created created) {
       out.println(CreateCommand.confirmation(created.repository()));
@@ -81,6 +82,7 @@ public class DemoCommand implements Callable<Integer> {
     out.println("  ./autobutler status                      # health of every part");
     out.println("  curl " + catalog + "/api/repositories/" + REPOSITORY + "   # the repository, from catalog-service");
     out.println("  ./autobutler create --seed-config " + rel(config, seed) + " --override demo   # 409: exists");
+    out.println("  ./autobutler query-dataset-types demo    # butler commands (./autobutler --help) work on it");
     out.println("  ./autobutler down                        # stop everything (data stay in "
         + rel(config, config.stateDir()) + ")");
     out.flush();

@@ -2,12 +2,14 @@ package io.autobutler.cli.repo;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,21 +19,134 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.autobutler.cli.CliException;
 
-/** A thin client of catalog-service's repository endpoints (java.net.http and Jackson). */
+/**
+ * A thin client of catalog-service (java.net.http and Jackson). Every request carries {@code Authorization: Bearer
+ * <token>} when a token is known: catalog-service refuses writes without it. Failures become {@link CliException}s
+ * whose message is the service's {@code {"error": "..."}}.
+ */
 public final class CatalogClient {
 
   static final ObjectMapper JSON = new ObjectMapper();
+  /** What a 401 answer adds to the service's message. */
+  public static final String TOKEN_HINT = "(set AUTOBUTLER_TOKEN or use the local stack's token)";
 
   private final URI base;
+  private final Optional<String> token;
   private final HttpClient http;
 
   public CatalogClient(URI base) {
+    this(base, Optional.empty());
+  }
+
+  public CatalogClient(URI base, Optional<String> token) {
     this.base = stripTrailingSlash(base);
+    this.token = token.map(String::strip).filter(t -> !t.isEmpty());
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   }
 
   public URI base() {
     return base;
+  }
+
+  /** Whether requests carry a bearer token. */
+  public boolean hasToken() {
+    return token.isPresent();
+  }
+
+  /** A non-2xx answer of catalog-service, reported as {@code Error: <message>}. */
+  public static final class ServiceException extends CliException {
+    private final int status;
+
+    public ServiceException(int status, String message) {
+      super(message);
+      this.status = status;
+    }
+
+    public int status() {
+      return status;
+    }
+  }
+
+  /** An answer: its status and its JSON body (a missing node when the body was empty). */
+  public record Reply(int status, JsonNode body) {
+    public boolean created() {
+      return status == 201;
+    }
+  }
+
+  /** {@code GET {catalog}{path}?name=value&...}; the query values are encoded here. */
+  public Reply get(String path, Map<String, List<String>> query) {
+    return exchange(request(path + queryString(query)).GET());
+  }
+
+  /** {@code POST {catalog}{path}} with a JSON body. */
+  public Reply post(String path, Object body) {
+    String json;
+    try {
+      json = JSON.writeValueAsString(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    return exchange(request(path).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)));
+  }
+
+  /** {@code /api/repositories/<name>} followed by the given path, the name encoded as a path segment. */
+  public static String repositoryPath(String repository, String rest) {
+    return "/api/repositories/" + pathSegment(repository) + (rest.isEmpty() || rest.startsWith("/") ? rest : "/" + rest);
+  }
+
+  private HttpRequest.Builder request(String pathAndQuery) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+        .timeout(Duration.ofSeconds(60))
+        .header("Accept", "application/json");
+    token.ifPresent(t -> builder.header("Authorization", "Bearer " + t));
+    return builder;
+  }
+
+  private Reply exchange(HttpRequest.Builder builder) {
+    HttpResponse<String> response = send(builder.build());
+    int status = response.statusCode();
+    if (status / 100 != 2) {
+      throw new ServiceException(status, errorMessage(status, response.body()));
+    }
+    String body = response.body();
+    try {
+      return new Reply(status, body == null || body.isBlank() ? JSON.missingNode() : JSON.readTree(body));
+    } catch (IOException e) {
+      throw new CliException("catalog-service answered " + status + " with a body that is not JSON: "
+          + abbreviate(body));
+    }
+  }
+
+  private HttpResponse<String> send(HttpRequest request) {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new CliException("cannot reach catalog-service at " + base + " (" + describe(e)
+          + "); is the stack up? Try ./autobutler status");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException("interrupted while waiting for catalog-service");
+    }
+  }
+
+  static String queryString(Map<String, List<String>> query) {
+    StringBuilder sb = new StringBuilder();
+    query.forEach((name, values) -> {
+      for (String value : values) {
+        sb.append(sb.length() == 0 ? '?' : '&').append(encode(name)).append('=').append(encode(value));
+      }
+    });
+    return sb.toString();
+  }
+
+  private static String encode(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  static String pathSegment(String text) {
+    return encode(text);
   }
 
   /** What catalog-service answered to a create. */
@@ -54,22 +169,12 @@ public final class CatalogClient {
    * when REPO gave a repository root.
    */
   public CreateOutcome createRepository(String name, String seedConfig, boolean override, Optional<String> root) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/repositories"))
-        .timeout(Duration.ofSeconds(60))
+    HttpRequest request = request("/api/repositories")
         .header("Content-Type", "application/json")
-        .header("Accept", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(createBody(name, seedConfig, override, root), StandardCharsets.UTF_8))
         .build();
-    try {
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-      return interpretCreate(response.statusCode(), response.body());
-    } catch (IOException e) {
-      throw new CliException("cannot reach catalog-service at " + base + " (" + describe(e)
-          + "); is the stack up? Try ./autobutler status");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CliException("interrupted while waiting for catalog-service");
-    }
+    HttpResponse<String> response = send(request);
+    return interpretCreate(response.statusCode(), response.body());
   }
 
   static String createBody(String name, String seedConfig, boolean override, Optional<String> root) {
@@ -98,17 +203,25 @@ public final class CatalogClient {
     return status == 409 ? new CreateOutcome.AlreadyExists(message) : new CreateOutcome.Failed(status, message);
   }
 
-  /** The {@code error} of a {@code {"error": "message"}} body, or a description of whatever came instead. */
+  /**
+   * The {@code error} of a {@code {"error": "message"}} body, or a description of whatever came instead; a 401 says
+   * where the token comes from.
+   */
   static String errorMessage(int status, String body) {
+    String message = null;
     try {
       JsonNode node = JSON.readTree(body == null ? "" : body);
       if (node != null && node.hasNonNull("error")) {
-        return node.get("error").asText();
+        message = node.get("error").asText();
       }
     } catch (IOException e) {
       // not JSON: described below
     }
-    return "catalog-service answered HTTP " + status + (body == null || body.isBlank() ? "" : ": " + abbreviate(body));
+    if (message == null) {
+      message = "catalog-service answered HTTP " + status + (body == null || body.isBlank() ? "" : ": "
+          + abbreviate(body));
+    }
+    return status == 401 ? message + " " + TOKEN_HINT : message;
   }
 
   private static String abbreviate(String s) {

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.autobutler.cli.AutobutlerCommand;
 import io.autobutler.cli.CliException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -74,9 +75,8 @@ public class CreateCommand implements Callable<Integer> {
           + "registry) to this YAML file; without it, nothing is written locally.")
   Path outfile;
 
-  @Option(names = "--catalog-url", paramLabel = "URL",
-      description = "catalog-service address (env " + CATALOG_URL_ENV + "; default " + DEFAULT_CATALOG_URL + ").")
-  URI catalogUrl;
+  @Mixin
+  CatalogOptions catalog;
 
   @Override
   public Integer call() {
@@ -88,7 +88,7 @@ public class CreateCommand implements Callable<Integer> {
     }
     RepoRef ref = RepoRef.parse(repo);
     String seed = seedConfig == null ? null : readSeed(seedConfig);
-    CatalogClient client = new CatalogClient(ref.catalog(configuredCatalog(catalogUrl, parent.env())));
+    CatalogClient client = catalog.client(ref, parent.env(), parent.home());
     CatalogClient.CreateOutcome outcome = client.createRepository(ref.name(), seed, override, ref.root());
     if (outcome instanceof CatalogClient.CreateOutcome.Created created) {
       out.println(confirmation(created.repository()));
@@ -105,7 +105,10 @@ public class CreateCommand implements Callable<Integer> {
     return 1;
   }
 
-  /** {@code --catalog-url}, else {@code AUTOBUTLER_CATALOG_URL}, else {@code http://127.0.0.1:8083}. */
+  /**
+   * {@code --catalog-url}, else {@code AUTOBUTLER_CATALOG_URL}, else {@code http://127.0.0.1:8083}; the commands
+   * also look at the running local stack's address, see {@link CatalogOptions#configuredCatalog}.
+   */
   public static URI configuredCatalog(URI option, Map<String, String> env) {
     if (option != null) {
       return option;

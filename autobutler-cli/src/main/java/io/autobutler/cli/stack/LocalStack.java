@@ -29,6 +29,8 @@ public final class LocalStack {
 
   static final String KAFKA = "kafka";
   static final String POSTGRES = "postgres";
+  /** Environment variable of catalog-service's write token ({@code autobutler.auth.write-token}). */
+  public static final String WRITE_TOKEN_ENV = "AUTOBUTLER_AUTH_WRITE_TOKEN";
   private static final Duration SERVICE_GRACE = Duration.ofSeconds(30);
   private static final Duration KAFKA_GRACE = Duration.ofSeconds(60);
   private static final Duration POSTGRES_GRACE = Duration.ofSeconds(30);
@@ -70,6 +72,13 @@ public final class LocalStack {
     createDirectories(config.logsDir());
     createDirectories(config.runDir());
 
+    StackToken.Ensured token = StackToken.ensure(config.tokenFile());
+    if (token.generated()) {
+      err.println("catalog-service: generated a write token in " + rel(config.tokenFile())
+          + " (the butler commands read it from there)");
+      running.get(Service.CATALOG_SERVICE).ifPresent(p -> err.println("catalog-service: running since before the"
+          + " token was generated (pid " + p.pid() + "), so it refuses writes: run ./autobutler down, then up"));
+    }
     startKafka();
     Registry registry = startPostgres();
     config.record(registry.kind(), registry.server().url());
@@ -78,7 +87,7 @@ public final class LocalStack {
       if (running.get(s).isPresent()) {
         err.println(s.moduleName() + ": already running (pid " + running.get(s).get().pid() + ")");
       } else {
-        startService(s, registry);
+        startService(s, registry, token.token());
       }
     }
     err.flush();
@@ -273,7 +282,7 @@ public final class LocalStack {
     });
   }
 
-  private void startService(Service service, Registry registry) {
+  private void startService(Service service, Registry registry, String writeToken) {
     requireFree(config.port(service), service.moduleName(),
         "--" + service.key() + "-port or " + service.portEnv());
     Path jar = service.jar(config.projectRoot());
@@ -284,6 +293,10 @@ public final class LocalStack {
     env.put("QUARKUS_DATASOURCE_USERNAME", registry.server().user());
     env.put("QUARKUS_DATASOURCE_PASSWORD", registry.server().password());
     env.put("QUARKUS_HTTP_PORT", Integer.toString(config.port(service)));
+    if (service == Service.CATALOG_SERVICE) {
+      // in the environment, never on the command line where ps would show it
+      env.put(WRITE_TOKEN_ENV, writeToken);
+    }
     List<String> command = List.of(ProcessControl.javaExecutable().toString(), config.stackMarker(),
         "-jar", jar.toString());
     err.println(service.moduleName() + ": starting on " + config.serviceUrl(service) + " (log " + rel(log) + ")");

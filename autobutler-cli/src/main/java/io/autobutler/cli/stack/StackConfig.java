@@ -50,10 +50,7 @@ public record StackConfig(
   /** Resolves the settings: option, else environment, else the running stack's record, else default. */
   public static StackConfig resolve(StackOptions options, Map<String, String> env, Path projectRoot) {
     StackOptions o = options == null ? new StackOptions() : options;
-    Path stateDir = o.stateDir != null ? o.stateDir
-        : env.containsKey("AUTOBUTLER_STATE_DIR") && !env.get("AUTOBUTLER_STATE_DIR").isBlank()
-            ? Path.of(env.get("AUTOBUTLER_STATE_DIR")) : projectRoot.resolve(".autobutler");
-    stateDir = stateDir.toAbsolutePath().normalize();
+    Path stateDir = stateDir(o.stateDir, env, projectRoot);
     Properties recorded = readRecord(stateDir.resolve("run").resolve(RECORD_FILE));
     Resolver r = new Resolver(env, recorded);
 
@@ -78,6 +75,32 @@ public record StackConfig(
             DEFAULT_EMBEDDED_POSTGRES_PORT),
         Duration.ofSeconds(positive("--timeout / AUTOBUTLER_TIMEOUT", r.value(o.timeoutSeconds, "AUTOBUTLER_TIMEOUT",
             null, DEFAULT_TIMEOUT_SECONDS, v -> parseInt("AUTOBUTLER_TIMEOUT", v)))));
+  }
+
+  /** The state folder: the option, else {@code AUTOBUTLER_STATE_DIR}, else {@code .autobutler} in the project. */
+  public static Path stateDir(Path option, Map<String, String> env, Path projectRoot) {
+    String fromEnv = env.get("AUTOBUTLER_STATE_DIR");
+    Path stateDir = option != null ? option
+        : fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : projectRoot.resolve(".autobutler");
+    return stateDir.toAbsolutePath().normalize();
+  }
+
+  /**
+   * The catalog-service address the running stack of that state folder recorded at {@code up}, if it runs; the
+   * butler commands use it when given no address.
+   */
+  public static java.util.Optional<String> recordedCatalogUrl(Path stateDir) {
+    String port = readRecord(stateDir.resolve("run").resolve(RECORD_FILE))
+        .getProperty(Service.CATALOG_SERVICE.key() + ".port");
+    if (port == null || !port.trim().matches("[0-9]{1,5}")) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of("http://" + HOST + ":" + port.trim());
+  }
+
+  /** The catalog write token that {@code up} generated for this stack (mode 0600; see {@link StackToken}). */
+  public Path tokenFile() {
+    return StackToken.file(stateDir);
   }
 
   public String kafkaBootstrap() {

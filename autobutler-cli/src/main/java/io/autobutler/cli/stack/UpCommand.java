@@ -17,7 +17,11 @@ import picocli.CommandLine.Spec;
         "A Kafka broker (KRaft, one node) with the autobutler topics; PostgreSQL (the server at --db-url when it "
             + "answers, otherwise an embedded one); replication-watcher, ingest-service, catalog-service and "
             + "verifier-service. Logs go to .autobutler/logs/, pid files to .autobutler/run/. Running 'up' again "
-            + "starts only what is not running. Prints '<service> <base URL>' for each service."})
+            + "starts only what is not running. Prints '<service> <base URL>' for each service.",
+        "",
+        "catalog-service accepts writes only with its bearer token: 'up' generates one the first time into "
+            + ".autobutler/token (readable by you only; never printed) and reuses it; the butler commands of "
+            + "./autobutler read it from there (or take AUTOBUTLER_TOKEN / --token)."})
 public class UpCommand implements Callable<Integer> {
 
   @ParentCommand
