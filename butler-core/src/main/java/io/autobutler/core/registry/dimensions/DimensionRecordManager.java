@@ -121,7 +121,7 @@ public final class DimensionRecordManager {
 
   /** The table's columns in order: required dimensions, own key, implied dimensions, fields, region, timespan. */
   static List<String> columns(DimensionElement element) {
-    List<String> columns = new ArrayList<>(element.required());
+    List<String> columns = new ArrayList<>(requiredDimensions(element));
     if (element.isDimension()) {
       columns.add(element.key());
     }
@@ -136,8 +136,13 @@ public final class DimensionRecordManager {
     return columns;
   }
 
+  /** The dimensions an element's records are keyed by, besides its own key: e.g. instrument, exposure, visit. */
+  private static List<String> requiredDimensions(DimensionElement element) {
+    return DimensionUniverse.v7().group(element.required()).required();
+  }
+
   static List<String> keyColumns(DimensionElement element) {
-    List<String> key = new ArrayList<>(element.required());
+    List<String> key = new ArrayList<>(requiredDimensions(element));
     if (element.isDimension()) {
       key.add(element.key());
     }
