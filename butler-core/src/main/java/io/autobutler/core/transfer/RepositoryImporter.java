@@ -235,9 +235,15 @@ public final class RepositoryImporter {
     }
     if (!joined.toString().startsWith(root.toString()) || joined.getPath().contains("/../")) {
       throw new RegistryException(INVALID_ARGUMENT, "file path '" + path + "' leaves the import directory "
-          + root + "; refusing it");
+          + withAuthority(root) + "; refusing it");
     }
-    return joined.toString();
+    return withAuthority(joined);
+  }
+
+  /** java.net.URI writes file URIs without authority as {@code file:/path}; the butler writes {@code file:///path}. */
+  private static String withAuthority(URI uri) {
+    String text = uri.toString();
+    return text.startsWith("file:/") && !text.startsWith("file://") ? "file://" + text.substring("file:".length()) : text;
   }
 
   /** The export's collections, for a caller that reports them. */
