@@ -88,7 +88,8 @@ class RepositoryImporterTest {
     assertThat(rows("SELECT path FROM file_datastore_records f JOIN dataset d ON d.id = f.dataset_id"
         + " WHERE d.id = '0b1c2d3e-4f50-4617-8829-3a4b5c6d7e8f'")).containsExactly(List.of(
         "file:///data/repo/LSSTComCam/calib/DM-48650/run/bias/bias_LSSTComCam_R22_S00-S01.fits"));
-    assertThat(rows("SELECT count(*) FROM exposure")).containsExactly(List.of("2"));
+    assertThat(rows("SELECT count(*) FROM exposure")).containsExactly(List.of("1"));
+    assertThat(rows("SELECT count(*) FROM visit_definition")).containsExactly(List.of("1"));
     assertThat(importer.importFile(registry, export("rich-export.yaml"), "file:///data/repo", Set.of()))
         .isEqualTo(new RepositoryImporter.Result(0, 0, 0, 0, 7, 0, 0));
   }
