@@ -184,6 +184,14 @@ public final class QueryContext {
     return String.join(" ", clauses);
   }
 
+  /**
+   * The SQL of a dimension's value in this query (e.g. {@code d.exposure}, {@code physical_filter.band}), adding the
+   * element tables it needs to {@code joins}; pass those to {@link #joinClauses(Collection)}.
+   */
+  public String dimensionSql(String dimension, Set<String> joins) {
+    return keySql(dimension, joins, SourcePos.START);
+  }
+
   // ------------------------------------------------------------------------------------------------------------
   // Dimension keys and joins, shared with the translator.
   // ------------------------------------------------------------------------------------------------------------

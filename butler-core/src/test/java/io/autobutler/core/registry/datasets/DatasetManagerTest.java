@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -29,7 +27,7 @@ import io.autobutler.testsupport.PostgresServer;
 /** Dimension records, datasets, tags and certifications on a real registry, with daf_butler's conflict rules. */
 class DatasetManagerTest {
 
-  private static final String RUN = "LSSTComCam/raw/all";
+  private static final String RUN = RegistryFixtures.RAW_RUN;
   private static PGSimpleDataSource dataSource;
   private static int namespaces;
   private Registry registry;
@@ -48,42 +46,9 @@ class DatasetManagerTest {
     String namespace = "datasets_" + (++namespaces);
     RegistryMigrations.migrateRegistry(dataSource, namespace);
     registry = new Registry(dataSource, namespace);
+    RegistryFixtures.comCamExposures(registry);
     registry.transaction(c -> {
-      var dims = registry.dimensions();
-      dims.insert(c, "instrument", List.of(Map.of("name", "LSSTComCam", "visit_max", 7050123199999L,
-          "visit_system", 2, "exposure_max", 7050123199999L, "detector_max", 1000,
-          "class_name", "lsst.obs.lsst.LsstComCam")), Mode.SYNC);
-      List<Map<String, Object>> detectors = new ArrayList<>();
-      for (int d = 0; d < 9; d++) {
-        detectors.add(Map.of("instrument", "LSSTComCam", "id", d, "full_name", "R22_S" + (d / 3) + (d % 3),
-            "name_in_raft", "S" + (d / 3) + (d % 3), "raft", "R22", "purpose", "SCIENCE"));
-      }
-      dims.insert(c, "detector", detectors, Mode.SYNC);
-      dims.insert(c, "physical_filter", List.of(Map.of("instrument", "LSSTComCam", "name", "r_03", "band", "r")),
-          Mode.SYNC);
-      dims.insert(c, "day_obs", List.of(Map.of("instrument", "LSSTComCam", "id", 20241126,
-          "datetime_begin", 1_732_622_437_000_000_000L, "datetime_end", 1_732_708_837_000_000_000L)), Mode.SYNC);
-      dims.insert(c, "group", List.of(Map.of("instrument", "LSSTComCam", "name", "2024-11-27T05:12:33.123")),
-          Mode.SYNC);
-      List<Map<String, Object>> exposures = new ArrayList<>();
-      for (long seq = 111; seq <= 112; seq++) {
-        Map<String, Object> exposure = new LinkedHashMap<>();
-        exposure.put("instrument", "LSSTComCam");
-        exposure.put("id", 2024112600000L + seq);
-        exposure.put("physical_filter", "r_03");
-        exposure.put("group", "2024-11-27T05:12:33.123");
-        exposure.put("day_obs", 20241126);
-        exposure.put("obs_id", "CC_O_20241126_000" + seq);
-        exposure.put("observation_type", seq == 111 ? "science" : "bias");
-        exposure.put("can_see_sky", seq == 111);
-        exposure.put("datetime_begin", 1_732_684_390_000_000_000L + seq);
-        exposure.put("datetime_end", 1_732_684_420_000_000_000L + seq);
-        exposures.add(exposure);
-      }
-      dims.insert(c, "exposure", exposures, Mode.SKIP_EXISTING);
-      registry.datasetTypes().register(c, "raw", "Exposure", List.of("instrument", "detector", "exposure"), false);
       registry.datasetTypes().register(c, "bias", "ExposureF", List.of("instrument", "detector"), true);
-      registry.collections().register(c, RUN, CollectionType.RUN, null);
       return null;
     });
   }

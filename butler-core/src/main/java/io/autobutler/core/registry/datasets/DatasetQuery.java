@@ -1,0 +1,290 @@
+package io.autobutler.core.registry.datasets;
+
+import static io.autobutler.core.registry.RegistryException.Kind.INVALID_ARGUMENT;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import io.autobutler.core.dimensions.DimensionElement;
+import io.autobutler.core.dimensions.DimensionUniverse;
+import io.autobutler.core.dimensions.FieldType;
+import io.autobutler.core.query.expr.QueryContext;
+import io.autobutler.core.query.expr.SqlPredicate;
+import io.autobutler.core.query.expr.SqlTranslator;
+import io.autobutler.core.registry.RegistryException;
+import io.autobutler.core.registry.collections.CollectionManager;
+import io.autobutler.core.registry.collections.CollectionQuery;
+import io.autobutler.core.registry.collections.CollectionRecord;
+import io.autobutler.core.registry.collections.CollectionType;
+import io.autobutler.core.table.TextTable;
+
+/**
+ * {@code butler query-datasets}: the datasets of the given types found in the given collections (chains searched in
+ * order), optionally only the first found per data ID, constrained by a {@code --where} expression, as one SQL
+ * statement per dataset type with bound parameters only.
+ */
+public final class DatasetQuery {
+
+  private static final Pattern GLOB_CHARS = Pattern.compile("[*?\\[]");
+  private final DimensionUniverse universe = DimensionUniverse.v7();
+  private final CollectionManager collections = new CollectionManager();
+  private final DatasetTypeManager datasetTypes = new DatasetTypeManager();
+
+  /** What to look for. {@code limit}: 0 unlimited, positive exact, negative a cap that warns when hit. */
+  public record Request(List<String> datasetTypes, List<String> collections, String where, Map<String, Object> binds,
+                        boolean findFirst, int limit, boolean showUri) {
+  }
+
+  /** One dataset type's rows, as the butler's table: type, run, id, data ID columns, optionally URI. */
+  public record Result(List<TextTable> tables, List<String> warnings) {
+  }
+
+  /** A leaf collection of the search path with its rank (search order). */
+  private record SearchEntry(CollectionRecord collection, int rank) {
+  }
+
+  public Result query(Connection c, Request request) throws SQLException {
+    List<String> warnings = new ArrayList<>();
+    List<DatasetType> types = resolveTypes(c, request.datasetTypes(), warnings);
+    List<SearchEntry> search = resolveCollections(c, request.collections(), request.findFirst());
+    List<TextTable> tables = new ArrayList<>();
+    for (DatasetType type : types) {
+      TextTable table = queryType(c, type, search, request);
+      if (!table.rows().isEmpty()) {
+        tables.add(table);
+      }
+    }
+    int total = tables.stream().mapToInt(t -> t.rows().size()).sum();
+    if (request.limit() != 0 && total > Math.abs(request.limit())) {
+      tables = truncate(tables, Math.abs(request.limit()));
+      if (request.limit() < 0) {
+        warnings.add("Requested limit of " + (-request.limit()) + " hit for number of datasets returned. Use --limit"
+            + " to increase this limit.");
+      }
+    }
+    return new Result(tables, warnings);
+  }
+
+  private List<DatasetType> resolveTypes(Connection c, List<String> expressions, List<String> warnings)
+      throws SQLException {
+    List<DatasetType> all = datasetTypes.all(c);
+    List<String> patterns = expressions == null || expressions.isEmpty() ? List.of("*") : expressions;
+    Set<DatasetType> found = new LinkedHashSet<>();
+    for (String expression : patterns) {
+      Pattern glob = CollectionQuery.globToRegex(expression);
+      List<DatasetType> matches = all.stream().filter(t -> glob.matcher(t.name()).matches()).toList();
+      if (matches.isEmpty() && !GLOB_CHARS.matcher(expression).find()) {
+        warnings.add("Dataset type " + expression + " is not registered.");
+      }
+      found.addAll(matches);
+    }
+    return found.stream().sorted(Comparator.comparing(DatasetType::name)).toList();
+  }
+
+  private List<SearchEntry> resolveCollections(Connection c, List<String> expressions, boolean findFirst)
+      throws SQLException {
+    List<String> patterns = expressions == null || expressions.isEmpty() ? List.of("*") : expressions;
+    Map<String, CollectionRecord> all = collections.all(c);
+    Map<String, List<String>> chains = collections.allChains(c);
+    Set<String> ordered = new LinkedHashSet<>();
+    for (String expression : patterns) {
+      if (GLOB_CHARS.matcher(expression).find()) {
+        if (findFirst) {
+          throw new RegistryException(INVALID_ARGUMENT, "--find-first needs an ordered list of collections, not the"
+              + " pattern '" + expression + "'");
+        }
+        Pattern glob = CollectionQuery.globToRegex(expression);
+        all.keySet().stream().filter(n -> glob.matcher(n).matches()).forEach(ordered::add);
+      } else {
+        collections.get(c, expression);
+        ordered.add(expression);
+      }
+    }
+    Set<String> leaves = new LinkedHashSet<>(collections.flattenNames(c, new ArrayList<>(ordered)));
+    List<SearchEntry> search = new ArrayList<>();
+    int rank = 0;
+    for (String leaf : leaves) {
+      search.add(new SearchEntry(all.get(leaf), rank++));
+    }
+    return search;
+  }
+
+  private TextTable queryType(Connection c, DatasetType type, List<SearchEntry> search, Request request)
+      throws SQLException {
+    QueryContext context = QueryContext.builder(universe, type.dimensions())
+        .datasetAlias("d")
+        .datasetType(type.name())
+        .binds(request.binds() == null ? Map.of() : request.binds())
+        .runSql("r.name")
+        .build();
+    SqlPredicate predicate = SqlTranslator.translate(request.where() == null ? "" : request.where(), context);
+    Set<String> joins = new LinkedHashSet<>();
+    List<String> keys = type.dimensions().dataCoordinateKeys();
+    List<String> columns = new ArrayList<>();
+    for (String key : keys) {
+      columns.add(context.dimensionSql(key, joins));
+    }
+    joins.addAll(predicate.elementsToJoin());
+
+    StringBuilder members = new StringBuilder();
+    List<Object[]> memberParameters = new ArrayList<>();
+    for (CollectionType kind : List.of(CollectionType.RUN, CollectionType.TAGGED, CollectionType.CALIBRATION)) {
+      List<SearchEntry> entries = search.stream().filter(e -> e.collection().type() == kind).toList();
+      if (entries.isEmpty()) {
+        continue;
+      }
+      if (members.length() > 0) {
+        members.append(" UNION ALL ");
+      }
+      String table = switch (kind) {
+        case RUN -> "SELECT x.id, s.rank FROM dataset x JOIN s ON x.run_id = s.cid";
+        case TAGGED -> "SELECT x.dataset_id, s.rank FROM dataset_tags x JOIN s ON x.collection_id = s.cid";
+        default -> "SELECT DISTINCT x.dataset_id, s.rank FROM dataset_calibs x JOIN s ON x.collection_id = s.cid";
+      };
+      members.append(table.replace("JOIN s ON", "JOIN unnest(?::bigint[], ?::int[]) AS s(cid, rank) ON"))
+          .append(" WHERE x.dataset_type_id = ?");
+      memberParameters.add(new Object[] {
+          entries.stream().map(e -> e.collection().id()).toArray(Long[]::new),
+          entries.stream().map(SearchEntry::rank).toArray(Integer[]::new),
+          type.id()});
+    }
+    if (members.length() == 0) {
+      return new TextTable(headers(keys, request.showUri()), List.of());
+    }
+    String dedupeKey = request.findFirst() ? "q.data_id_key" : "q.id";
+    StringBuilder sql = new StringBuilder("SELECT * FROM (SELECT DISTINCT ON (").append(dedupeKey)
+        .append(") * FROM (SELECT d.id, d.data_id_key, m.rank, r.name AS run");
+    for (int i = 0; i < columns.size(); i++) {
+      sql.append(", ").append(columns.get(i)).append(" AS k").append(i);
+    }
+    if (request.showUri()) {
+      sql.append(", f.path AS uri");
+    }
+    sql.append(" FROM (").append(members).append(") AS m(id, rank) JOIN dataset d ON d.id = m.id")
+        .append(" JOIN collection r ON r.collection_id = d.run_id ");
+    if (!joins.isEmpty()) {
+      sql.append(context.joinClauses(joins)).append(' ');
+    }
+    if (request.showUri()) {
+      sql.append("LEFT JOIN file_datastore_records f ON f.dataset_id = d.id AND f.component = '")
+          .append(DatasetManager.NO_COMPONENT).append("' ");
+    }
+    if (!predicate.isTrue()) {
+      sql.append("WHERE ").append(predicate.sql());
+    }
+    sql.append(") q ORDER BY ").append(dedupeKey).append(", q.rank) deduped");
+    if (request.limit() != 0) {
+      sql.append(" LIMIT ").append(Math.abs((long) request.limit()) + 1);
+    }
+
+    List<List<String>> rows = new ArrayList<>();
+    List<List<Object>> sortValues = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      int index = 1;
+      for (Object[] parameters : memberParameters) {
+        ps.setArray(index++, c.createArrayOf("bigint", (Object[]) parameters[0]));
+        ps.setArray(index++, c.createArrayOf("integer", (Object[]) parameters[1]));
+        ps.setLong(index++, (Long) parameters[2]);
+      }
+      predicate.bind(ps, index);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          List<String> row = new ArrayList<>();
+          List<Object> values = new ArrayList<>();
+          row.add(type.name());
+          row.add(rs.getString("run"));
+          row.add(rs.getString("id"));
+          for (int i = 0; i < keys.size(); i++) {
+            Object value = rs.getObject("k" + i);
+            values.add(value);
+            row.add(value == null ? "" : value.toString());
+          }
+          if (request.showUri()) {
+            String uri = rs.getString("uri");
+            row.add(uri == null ? "" : uri);
+          }
+          rows.add(row);
+          sortValues.add(values);
+        }
+      }
+    }
+    return new TextTable(headers(keys, request.showUri()), sort(type, keys, rows, sortValues));
+  }
+
+  private static List<String> headers(List<String> keys, boolean showUri) {
+    List<String> headers = new ArrayList<>(List.of("type", "run", "id"));
+    headers.addAll(keys);
+    if (showUri) {
+      headers.add("URI");
+    }
+    return headers;
+  }
+
+  /**
+   * The butler's row order: type and run, then the required dimensions of the temporal or spatial dimensions in
+   * column order, then the other dimensions (daf_butler {@code sortAstropyTable}).
+   */
+  private List<List<String>> sort(DatasetType type, List<String> keys, List<List<String>> rows,
+                                  List<List<Object>> values) {
+    Set<String> early = new LinkedHashSet<>();
+    Set<String> late = new LinkedHashSet<>();
+    for (String key : keys) {
+      DimensionElement element = universe.element(key).orElseThrow();
+      if (element.temporal() || element.spatial()) {
+        List<String> required = new ArrayList<>(universe.group(element.required()).required());
+        required.add(key);
+        early.addAll(required);
+      } else {
+        late.add(key);
+      }
+    }
+    Set<String> order = new LinkedHashSet<>(early);
+    order.addAll(late);
+    List<Integer> indices = new ArrayList<>();
+    for (int i = 0; i < rows.size(); i++) {
+      indices.add(i);
+    }
+    Comparator<Integer> comparator = Comparator.comparing(i -> rows.get(i).get(1));
+    for (String key : order) {
+      int column = keys.indexOf(key);
+      boolean numeric = universe.element(key).map(DimensionElement::keyType).orElse(FieldType.STRING) == FieldType.INT;
+      comparator = comparator.thenComparing(i -> values.get(i).get(column), (a, b) -> compare(a, b, numeric));
+    }
+    indices.sort(comparator);
+    return indices.stream().map(rows::get).toList();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static int compare(Object a, Object b, boolean numeric) {
+    if (a == null || b == null) {
+      return a == null ? (b == null ? 0 : -1) : 1;
+    }
+    if (numeric && a instanceof Number x && b instanceof Number y) {
+      return Long.compare(x.longValue(), y.longValue());
+    }
+    return a.toString().compareTo(b.toString());
+  }
+
+  private static List<TextTable> truncate(List<TextTable> tables, int limit) {
+    List<TextTable> kept = new ArrayList<>();
+    int left = limit;
+    for (TextTable table : tables) {
+      if (left <= 0) {
+        break;
+      }
+      List<List<String>> rows = table.rows().subList(0, Math.min(left, table.rows().size()));
+      kept.add(new TextTable(table.headers(), rows));
+      left -= rows.size();
+    }
+    return kept;
+  }
+}
