@@ -7,6 +7,8 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.autobutler.core.db.RegistryDatabases.DatabaseUnavailableException;
+import io.autobutler.core.query.expr.ExpressionException;
+import io.autobutler.core.registry.Registry;
 import io.autobutler.core.registry.RegistryException;
 import io.autobutler.core.repository.RepositoryIndex.RepositoryExistsException;
 
@@ -41,6 +43,21 @@ public class ErrorMappers {
       case COLLECTION_TYPE, COLLECTION_CYCLE, INVALID_ARGUMENT -> Response.Status.BAD_REQUEST;
     };
     return error(status, e.getMessage());
+  }
+
+  @ServerExceptionMapper
+  public Response expression(ExpressionException e) {
+    return error(Response.Status.BAD_REQUEST, "--where: " + e.getMessage());
+  }
+
+  @ServerExceptionMapper
+  public Response registryDatabase(Registry.RegistryDatabaseException e) {
+    // SQLSTATE class 22 (data exception, e.g. a numeric overflow in a --where expression) is the request's fault.
+    if (e.getCause() instanceof java.sql.SQLException sql && sql.getSQLState() != null
+        && sql.getSQLState().startsWith("22")) {
+      return error(Response.Status.BAD_REQUEST, e.getMessage());
+    }
+    return error(Response.Status.SERVICE_UNAVAILABLE, e.getMessage());
   }
 
   @ServerExceptionMapper

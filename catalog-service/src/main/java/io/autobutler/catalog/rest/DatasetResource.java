@@ -1,0 +1,138 @@
+package io.autobutler.catalog.rest;
+
+import static io.autobutler.catalog.rest.CollectionResource.require;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import io.autobutler.catalog.service.RegistryLookup;
+import io.autobutler.core.registry.Registry;
+import io.autobutler.core.registry.collections.CollectionType;
+import io.autobutler.core.registry.datasets.DatasetQuery;
+import io.autobutler.core.table.TextTable;
+import io.autobutler.core.time.TaiTime;
+
+/** Datasets of one repository: {@code query-datasets}, {@code associate}, {@code certify-calibrations}. */
+@Path("/api/repositories/{repo}")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class DatasetResource {
+
+  private final RegistryLookup registries;
+  private final DatasetQuery datasetQuery = new DatasetQuery();
+
+  public DatasetResource(RegistryLookup registries) {
+    this.registries = registries;
+  }
+
+  @GET
+  @Path("datasets")
+  @Operation(summary = "query-datasets: one table per dataset type (type, run, id, data ID, URI); limit 0 is"
+      + " unlimited, a negative limit a cap that warns")
+  public DatasetQuery.Result query(@PathParam("repo") String repo, @QueryParam("datasetType") List<String> types,
+                                   @QueryParam("collections") List<String> collections,
+                                   @QueryParam("where") String where, @QueryParam("bind") List<String> binds,
+                                   @QueryParam("findFirst") boolean findFirst,
+                                   @QueryParam("limit") @DefaultValue("-20000") int limit,
+                                   @QueryParam("showUri") boolean showUri) {
+    Registry registry = registries.registry(repo);
+    DatasetQuery.Request request = new DatasetQuery.Request(types, collections, where, parseBinds(binds), findFirst,
+        limit, showUri);
+    return registry.transaction(c -> datasetQuery.query(c, request));
+  }
+
+  /** {@code associate}: what a query finds, added to a TAGGED collection (registered if needed). */
+  public record Associate(String collection, List<String> datasetTypes, List<String> collections, String where,
+                          boolean findFirst, int limit) {
+  }
+
+  @POST
+  @Path("associate")
+  @Operation(summary = "associate: add the datasets a query finds to a TAGGED collection, registering it if needed")
+  public Map<String, Object> associate(@PathParam("repo") String repo, Associate request) {
+    require(request != null && request.collection() != null, "'collection' is required");
+    Registry registry = registries.registry(repo);
+    return registry.transaction(c -> {
+      registry.collections().register(c, request.collection(), CollectionType.TAGGED, null);
+      List<UUID> ids = ids(datasetQuery.query(c, new DatasetQuery.Request(request.datasetTypes(),
+          request.collections(), request.where(), Map.of(), request.findFirst(), request.limit(), false)));
+      int added = ids.isEmpty() ? 0
+          : registry.datasets().associate(c, registry.collections().get(c, request.collection()), ids);
+      return Map.of("collection", request.collection(), "found", ids.size(), "added", added);
+    });
+  }
+
+  /** {@code certify-calibrations}: a dataset type's datasets found in the input, certified in the output. */
+  public record Certify(String inputCollection, String outputCollection, String datasetType, String beginDate,
+                        String endDate, boolean searchAllInputs) {
+  }
+
+  @POST
+  @Path("certify-calibrations")
+  @Operation(summary = "certify-calibrations: certify the datasets of a type found in INPUT into the CALIBRATION"
+      + " collection OUTPUT over [begin, end) (TAI; unbounded when absent)")
+  public Map<String, Object> certify(@PathParam("repo") String repo, Certify request) {
+    require(request != null && request.inputCollection() != null && request.outputCollection() != null
+        && request.datasetType() != null, "'inputCollection', 'outputCollection' and 'datasetType' are required");
+    Long begin = time(request.beginDate(), "beginDate");
+    Long end = time(request.endDate(), "endDate");
+    Registry registry = registries.registry(repo);
+    return registry.transaction(c -> {
+      registry.collections().register(c, request.outputCollection(), CollectionType.CALIBRATION, null);
+      List<UUID> ids = ids(datasetQuery.query(c, new DatasetQuery.Request(List.of(request.datasetType()),
+          List.of(request.inputCollection()), null, Map.of(), !request.searchAllInputs(), 0, false)));
+      int certified = ids.isEmpty() ? 0 : registry.datasets().certify(c,
+          registry.collections().get(c, request.outputCollection()), ids, begin, end);
+      return Map.of("collection", request.outputCollection(), "certified", certified);
+    });
+  }
+
+  private static Long time(String text, String field) {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    try {
+      return TaiTime.parse(text.strip().replace('T', ' ')).toRegistryNanos();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(field + ": '" + text + "' is not an ISO-8601 TAI date-time: "
+          + e.getMessage(), e);
+    }
+  }
+
+  private static List<UUID> ids(DatasetQuery.Result result) {
+    List<UUID> ids = new ArrayList<>();
+    for (TextTable table : result.tables()) {
+      table.rows().forEach(row -> ids.add(UUID.fromString(row.get(2))));
+    }
+    return ids;
+  }
+
+  /** {@code name=value} binds; integers stay integers. */
+  private static Map<String, Object> parseBinds(List<String> binds) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    if (binds != null) {
+      for (String bind : binds) {
+        int equals = bind.indexOf('=');
+        require(equals > 0, "bind '" + bind + "' must be name=value");
+        String value = bind.substring(equals + 1);
+        values.put(bind.substring(0, equals), value.matches("-?\\d{1,18}") ? (Object) Long.parseLong(value) : value);
+      }
+    }
+    return values;
+  }
+}
