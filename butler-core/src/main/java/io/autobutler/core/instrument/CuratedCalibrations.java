@@ -4,6 +4,7 @@ import io.autobutler.core.dimensions.DimensionGroup;
 import io.autobutler.core.dimensions.DimensionUniverse;
 import io.autobutler.core.instrument.InstrumentDefinition.Detector;
 import io.autobutler.core.instrument.InstrumentDefinition.PhysicalFilter;
+import io.autobutler.core.time.LeapSeconds;
 
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -53,9 +54,9 @@ import java.util.Set;
  * physical_filter dimension and daf_butler drops keys outside a dataset type's dimensions).
  *
  * <p><b>Times.</b> Validity bounds are given as UTC wall-clock times and as butler TAI nanoseconds
- * ({@link TaiTime}). At 1970-01-01T00:00:00 UTC, TAI−UTC is 8.000082 s (pre-1972 drift formula, not 37 s), so the
+ * ({@link LeapSeconds}). At 1970-01-01T00:00:00 UTC, TAI−UTC is 8.000082 s (pre-1972 drift formula, not 37 s), so the
  * stored begin is 8 000 082 000 ns. An open bound is {@code null} here; daf_butler's {@code Timespan} represents an
- * open begin as 0 ns and an open end as {@link TaiTime#MAX_NSEC} internally.
+ * open begin as 0 ns and an open end as {@link LeapSeconds#MAX_NSEC} internally.
  *
  * <p><b>Order.</b> Upstream iterates the standard types through a {@code frozenset}, so the order in which dataset
  * types and RUNs are registered is not specified; here it is the order of
@@ -159,8 +160,8 @@ public final class CuratedCalibrations {
     public static final Validity UNBOUNDED = new Validity(null, null, null, null);
 
     static Validity of(LocalDateTime beginUtc, LocalDateTime endUtc) {
-      return new Validity(beginUtc, endUtc, beginUtc == null ? null : TaiTime.utcToTaiNanos(beginUtc),
-          endUtc == null ? null : TaiTime.utcToTaiNanos(endUtc));
+      return new Validity(beginUtc, endUtc, beginUtc == null ? null : LeapSeconds.utcToTai(beginUtc),
+          endUtc == null ? null : LeapSeconds.utcToTai(endUtc));
     }
   }
 

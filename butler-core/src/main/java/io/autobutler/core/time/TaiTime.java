@@ -39,19 +39,6 @@ public record TaiTime(long nanos) implements Comparable<TaiTime> {
   private static final Pattern ISO = Pattern.compile(
       "(\\d{4})-(\\d{2})-(\\d{2})(?: (\\d{2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d+))?)?)?");
 
-  /**
-   * TAI - UTC in seconds from each UTC date on which it changed (IERS Bulletin C), from 1972 when UTC became
-   * an integral number of seconds behind TAI.
-   */
-  private static final String[][] LEAP_SECONDS = {
-      {"1972-01-01", "10"}, {"1972-07-01", "11"}, {"1973-01-01", "12"}, {"1974-01-01", "13"},
-      {"1975-01-01", "14"}, {"1976-01-01", "15"}, {"1977-01-01", "16"}, {"1978-01-01", "17"},
-      {"1979-01-01", "18"}, {"1980-01-01", "19"}, {"1981-07-01", "20"}, {"1982-07-01", "21"},
-      {"1983-07-01", "22"}, {"1985-07-01", "23"}, {"1988-01-01", "24"}, {"1990-01-01", "25"},
-      {"1991-01-01", "26"}, {"1992-07-01", "27"}, {"1993-07-01", "28"}, {"1994-07-01", "29"},
-      {"1996-01-01", "30"}, {"1997-07-01", "31"}, {"1999-01-01", "32"}, {"2006-01-01", "33"},
-      {"2009-01-01", "34"}, {"2012-07-01", "35"}, {"2015-07-01", "36"}, {"2017-01-01", "37"}};
-
   public static TaiTime ofNanos(long nanos) {
     return new TaiTime(nanos);
   }
@@ -107,23 +94,11 @@ public record TaiTime(long nanos) implements Comparable<TaiTime> {
   }
 
   /**
-   * The TAI time of a UTC calendar time (leap seconds from 1972 on), for the plain YAML timestamps of very old
-   * export files, which daf_butler reads as UTC.
-   *
-   * @throws IllegalArgumentException before 1972, when TAI - UTC was not a whole number of seconds
+   * The TAI time of a UTC calendar time ({@link LeapSeconds}: the leap-second table, and the drift formula before
+   * 1972), for the plain YAML timestamps of very old export files, which daf_butler reads as UTC.
    */
   public static TaiTime fromUtc(LocalDateTime utc) {
-    long offset = -1;
-    for (String[] entry : LEAP_SECONDS) {
-      if (!utc.toLocalDate().isBefore(LocalDate.parse(entry[0]))) {
-        offset = Long.parseLong(entry[1]);
-      }
-    }
-    if (offset < 0) {
-      throw new IllegalArgumentException("UTC time " + utc + " is before 1972, which is not supported");
-    }
-    TaiTime asIfTai = of(utc);
-    return new TaiTime(Math.addExact(asIfTai.nanos, offset * NANOS_PER_SECOND));
+    return new TaiTime(LeapSeconds.utcToTai(utc));
   }
 
   /** The TAI calendar date and time of day. */

@@ -1,5 +1,7 @@
 package io.autobutler.core.query.expr;
 
+import io.autobutler.core.time.LeapSeconds;
+
 import java.math.BigInteger;
 import java.time.Instant;
 import java.time.LocalDateTime;

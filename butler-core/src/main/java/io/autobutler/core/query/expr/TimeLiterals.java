@@ -1,5 +1,7 @@
 package io.autobutler.core.query.expr;
 
+import io.autobutler.core.time.LeapSeconds;
+
 import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.time.LocalDate;

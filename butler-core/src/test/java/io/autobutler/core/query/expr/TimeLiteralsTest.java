@@ -1,5 +1,7 @@
 package io.autobutler.core.query.expr;
 
+import io.autobutler.core.time.LeapSeconds;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

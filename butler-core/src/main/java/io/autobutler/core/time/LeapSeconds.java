@@ -1,4 +1,4 @@
-package io.autobutler.core.query.expr;
+package io.autobutler.core.time;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -30,10 +30,10 @@ public final class LeapSeconds {
   /** daf_butler's largest time: 2100-01-01T00:00:00 TAI (47482 days after the epoch). */
   public static final long MAX_NSEC = 47_482L * 86_400L * 1_000_000_000L;
 
-  static final long NANOS_PER_SECOND = 1_000_000_000L;
-  static final long NANOS_PER_DAY = 86_400L * NANOS_PER_SECOND;
+  public static final long NANOS_PER_SECOND = 1_000_000_000L;
+  public static final long NANOS_PER_DAY = 86_400L * NANOS_PER_SECOND;
   /** MJD of 1970-01-01. */
-  static final long MJD_1970 = 40_587L;
+  public static final long MJD_1970 = 40_587L;
 
   private static final LocalDate DRIFT_START = LocalDate.of(1968, 2, 1);
   private static final LocalDate STEPS_START = LocalDate.of(1972, 1, 1);
@@ -67,7 +67,7 @@ public final class LeapSeconds {
   }
 
   /** TAI−UTC in seconds at a UTC instant given as a day (days since 1970-01-01) and nanoseconds into it. */
-  static BigDecimal taiMinusUtc(long epochDay, long nanoOfDay) {
+  public static BigDecimal taiMinusUtc(long epochDay, long nanoOfDay) {
     if (epochDay < DRIFT_START.toEpochDay()) {
       throw new IllegalArgumentException("TAI-UTC is not tabulated before 1968-02-01");
     }
@@ -84,7 +84,7 @@ public final class LeapSeconds {
   }
 
   /** True when a leap second is inserted at the end of this UTC day (so 23:59:60 exists). */
-  static boolean hasLeapSecondAtEnd(long epochDay) {
+  public static boolean hasLeapSecondAtEnd(long epochDay) {
     for (int i = 1; i < STEP_DAYS.length; i++) {
       if (STEP_DAYS[i] == epochDay + 1) {
         return true;
@@ -97,7 +97,7 @@ public final class LeapSeconds {
    * Butler nanoseconds of a UTC calendar reading expressed as nanoseconds since 1970-01-01T00:00:00 on the UTC
    * calendar (86400 s a day; a leap second 23:59:60.x is the 86400th second of its day), clipped.
    */
-  static long utcCalendarToTai(BigDecimal utcCalendarNanos) {
+  public static long utcCalendarToTai(BigDecimal utcCalendarNanos) {
     BigInteger whole = utcCalendarNanos.setScale(0, RoundingMode.FLOOR).toBigIntegerExact();
     BigInteger[] dayAndNanos = whole.divideAndRemainder(BigInteger.valueOf(NANOS_PER_DAY));
     if (whole.signum() < 0 && dayAndNanos[1].signum() != 0) {
@@ -147,7 +147,7 @@ public final class LeapSeconds {
   }
 
   /** Rounds (half-even) to whole nanoseconds and clips to daf_butler's range. */
-  static long clip(BigDecimal nanos) {
+  public static long clip(BigDecimal nanos) {
     BigDecimal rounded = nanos.setScale(0, RoundingMode.HALF_EVEN);
     if (rounded.compareTo(BigDecimal.valueOf(MIN_NSEC)) < 0) {
       return MIN_NSEC;
