@@ -2,236 +2,159 @@ package io.autobutler.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.autobutler.cli.stack.JdbcUrl;
-import io.autobutler.cli.stack.PidFile;
-import io.autobutler.cli.stack.PostgresServer;
-import io.autobutler.cli.stack.ProcessControl;
-import io.autobutler.cli.stack.Service;
 import io.autobutler.core.event.EventJson;
 import io.autobutler.core.event.ReplicaEvent;
 import picocli.CommandLine;
 
 /**
- * The whole stack, for real: {@code up} (Kafka, PostgreSQL {@code auto}, the four service jars) in a private state
- * folder under target/ on free ports, so that it never meets a stack running on the default ports. Then a
- * repository made with {@code create}; two replica events through replication-watcher, Kafka and ingest-service
- * into PostgreSQL, read back from catalog-service; chains and a query through the butler commands, compared to the
- * exact text; writes without the token refused; {@code down}, and no process left.
+ * The whole stack, for real: the run's {@link RealStack} ({@code up} of Kafka, PostgreSQL {@code auto} and the four
+ * service jars in a private state folder under target/ on free ports, so that it never meets a stack running on the
+ * default ports). Then a repository made with {@code create}; two replica events through replication-watcher, Kafka
+ * and ingest-service into PostgreSQL, read back from catalog-service; chains and a query through the butler
+ * commands, compared to the exact text; writes without the token refused. {@code down}, and the check that no
+ * process is left, come when the run ends ({@link RealStack.Stack#close()}).
  */
+@ExtendWith(RealStack.class)
 class StackEndToEndTest {
 
-  private static final Path ROOT = ProjectHome.locate(Map.of());
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private final Path state = ROOT.resolve("autobutler-cli/target/e2e-stack");
-  private final Map<String, String> env = new HashMap<>(Map.of("AUTOBUTLER_STATE_DIR", state.toString()));
+  private final RealStack.Stack stack;
+  private final Path state;
+  private final Map<String, String> env = new HashMap<>();
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
-  private final long started = System.nanoTime();
+
+  StackEndToEndTest(RealStack.Stack stack) {
+    this.stack = stack;
+    this.state = stack.stateDir();
+    // nothing but the state folder: the catalog address comes from the running stack's record, the token from its file
+    env.put("AUTOBUTLER_STATE_DIR", state.toString());
+  }
 
   @Test
-  @Timeout(value = 170)
+  @Timeout(value = 120)
   void replicasFlowIntoTheRegistryAndTheButlerCommandsWorkOnTheStack() throws Exception {
-    requireBuilt();
-    stopAndRemoveLeftovers();
+    String watcher = stack.watcherUrl();
+    String catalog = stack.catalogUrl();
+    assertThat(stack.upOutput()).contains("catalog-service " + catalog);
 
-    int[] ports = freePorts(8);
-    String database = "autobutler_e2e_" + UUID.randomUUID().toString().substring(0, 8);
-    String dbUrl = "jdbc:postgresql://127.0.0.1:5432/" + database;
-    if (new PostgresServer(JdbcUrl.parse(dbUrl), "postgres", "postgres").probe()
-        == PostgresServer.Probe.LOGIN_REFUSED) {
-      // a server this test may not use: point 'auto' at a free port, so that it starts the embedded one
-      dbUrl = "jdbc:postgresql://127.0.0.1:" + ports[7] + "/" + database;
-    }
-    List<Long> pids = new ArrayList<>();
-    Properties recorded = new Properties();
-    boolean down = false;
-    try {
-      assertThat(run("up", "--state-dir", state.toString(),
-          "--kafka-port", Integer.toString(ports[0]), "--kafka-controller-port", Integer.toString(ports[1]),
-          "--watcher-port", Integer.toString(ports[2]), "--ingest-port", Integer.toString(ports[3]),
-          "--catalog-port", Integer.toString(ports[4]), "--verifier-port", Integer.toString(ports[5]),
-          "--postgres", "auto", "--embedded-postgres-port", Integer.toString(ports[6]),
-          "--db-url", dbUrl, "--timeout", "100"))
-          .as("up: %s", err).isZero();
-      phase("up");
-      recorded.putAll(readProperties(state.resolve("run/stack.properties")));
-      pids.addAll(recordedPids());
-      String watcher = "http://127.0.0.1:" + ports[2];
-      String catalog = "http://127.0.0.1:" + ports[4];
-      assertThat(out.toString()).contains("catalog-service " + catalog);
+    // the write token: generated by up, owner-only, never printed
+    Path tokenFile = state.resolve("token");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile))).isEqualTo("rw-------");
+    String token = Files.readString(tokenFile).strip();
+    assertThat(token).hasSize(43).isEqualTo(stack.token());
+    assertThat(stack.upOutput() + stack.upErrors()).doesNotContain(token);
 
-      // the write token: generated by up, owner-only, never printed
-      Path tokenFile = state.resolve("token");
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile))).isEqualTo("rw-------");
-      String token = Files.readString(tokenFile).strip();
-      assertThat(token).hasSize(43);
-      assertThat(out.toString() + err).doesNotContain(token);
+    // create, through the CLI (the catalog address comes from the running stack's record)
+    String registryDb = JdbcUrl.parse(stack.recorded().getProperty("postgres.effective.url")).display();
+    Path datastore = Files.createDirectories(state.resolve("datastore/e2e"));
+    Path seed = Files.writeString(state.resolve("e2e-seed.yaml"), "datastore:\n  name: e2e\n  root: \""
+        + datastore.toUri() + "\"\nregistry:\n  db: " + registryDb + "\n  namespace: e2e\n");
+    assertThat(run("create", "--seed-config", seed.toString(), "--override", "e2e")).as("create: %s", err).isZero();
+    assertThat(out.toString()).isEqualTo("Repository e2e created: registry " + registryDb
+        + " namespace e2e, datastore root " + datastore.toUri() + "\n");
 
-      // create, through the CLI (the catalog address comes from the running stack's record)
-      String registryDb = JdbcUrl.parse(recorded.getProperty("postgres.effective.url")).display();
-      Path datastore = Files.createDirectories(state.resolve("datastore/e2e"));
-      Path seed = Files.writeString(state.resolve("e2e-seed.yaml"), "datastore:\n  name: e2e\n  root: \""
-          + datastore.toUri() + "\"\nregistry:\n  db: " + registryDb + "\n  namespace: e2e\n");
-      assertThat(run("create", "--seed-config", seed.toString(), "--override", "e2e")).as("create: %s", err).isZero();
-      assertThat(out.toString()).isEqualTo("Repository e2e created: registry " + registryDb
-          + " namespace e2e, datastore root " + datastore.toUri() + "\n");
+    // two replicas: watcher -> Kafka -> ingest-service -> PostgreSQL, read back from catalog-service
+    String dataset = "Dataset/LSSTComCam/raw/e2e-" + UUID.randomUUID();
+    List<ReplicaEvent> events = List.of(
+        new ReplicaEvent("raw", "e2e-a.fits", "IN2P3_RAW_DISK", "davs://host/raw/e2e-a.fits", 10L, "0000abcd", "raw",
+            dataset, "raw_file", null, "manual", Instant.parse("2025-01-01T00:00:00Z")),
+        new ReplicaEvent("raw", "e2e-b.fits", "IN2P3_RAW_DISK", "davs://host/raw/e2e-b.fits", 20L, "0000abce", "raw",
+            dataset, "raw_file", null, "manual", Instant.parse("2025-01-01T00:00:01Z")));
+    HttpResponse<String> published = RealStack.Stack.send(HttpRequest.newBuilder(
+        URI.create(watcher + "/api/replica-events")).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(EventJson.write(events))));
+    assertThat(published.statusCode()).as(published.body()).isEqualTo(202);
+    assertThat(JSON.readTree(published.body()).get("published").asInt()).isEqualTo(2);
+    JsonNode replicas = awaitReplicas(catalog, "raw:" + dataset, 2, Duration.ofSeconds(60));
+    assertThat(replicas.findValuesAsText("name")).containsExactlyInAnyOrder("e2e-a.fits", "e2e-b.fits");
+    assertThat(replicas.findValuesAsText("rse")).containsOnly("IN2P3_RAW_DISK");
+    stack.phase("e2e: create and replicas");
 
-      // two replicas: watcher -> Kafka -> ingest-service -> PostgreSQL, read back from catalog-service
-      String dataset = "Dataset/LSSTComCam/raw/e2e-" + UUID.randomUUID();
-      List<ReplicaEvent> events = List.of(
-          new ReplicaEvent("raw", "e2e-a.fits", "IN2P3_RAW_DISK", "davs://host/raw/e2e-a.fits", 10L, "0000abcd", "raw",
-              dataset, "raw_file", null, "manual", Instant.parse("2025-01-01T00:00:00Z")),
-          new ReplicaEvent("raw", "e2e-b.fits", "IN2P3_RAW_DISK", "davs://host/raw/e2e-b.fits", 20L, "0000abce", "raw",
-              dataset, "raw_file", null, "manual", Instant.parse("2025-01-01T00:00:01Z")));
-      HttpResponse<String> published = send(HttpRequest.newBuilder(URI.create(watcher + "/api/replica-events"))
-          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(EventJson.write(events))));
-      assertThat(published.statusCode()).as(published.body()).isEqualTo(202);
-      assertThat(JSON.readTree(published.body()).get("published").asInt()).isEqualTo(2);
-      JsonNode replicas = awaitReplicas(catalog, "raw:" + dataset, 2, Duration.ofSeconds(60));
-      assertThat(replicas.findValuesAsText("name")).containsExactlyInAnyOrder("e2e-a.fits", "e2e-b.fits");
-      assertThat(replicas.findValuesAsText("rse")).containsOnly("IN2P3_RAW_DISK");
-      phase("create and replicas");
+    // collections to chain (no butler command registers them: REST, with the token)
+    stack.collections("e2e", "RUN", "refcats/DM-46370/the_monster_20240904", "refcats/DM-49042/the_monster_20250219");
+    stack.collections("e2e", "TAGGED", "LSSTComCam/raw/DP1-RC3/DM-49594");
+    // the butler commands
+    assertThat(run("collection-chain", "e2e", "refcats",
+        "refcats/DM-49042/the_monster_20250219,refcats/DM-46370/the_monster_20240904")).as(err.toString()).isZero();
+    assertThat(out.toString()).isEqualTo(
+        "[refcats/DM-49042/the_monster_20250219, refcats/DM-46370/the_monster_20240904]\n");
+    assertThat(run("collection-chain", "e2e", "--mode", "pop", "refcats", "--", "-1")).isZero();
+    assertThat(out.toString()).isEqualTo("[refcats/DM-49042/the_monster_20250219]\n");
+    assertThat(run("collection-chain", "e2e", "refcats", "refcats/DM-46370/the_monster_20240904",
+        "--mode", "prepend")).isZero();
+    assertThat(out.toString()).isEqualTo(
+        "[refcats/DM-46370/the_monster_20240904, refcats/DM-49042/the_monster_20250219]\n");
+    assertThat(run("collection-chain", "e2e", "LSSTComCam/DP1/defaults", "LSSTComCam/raw/DP1-RC3/DM-49594",
+        "refcats", "--doc", "defaults for DP1")).isZero();
+    assertThat(out.toString()).isEqualTo("[LSSTComCam/raw/DP1-RC3/DM-49594, refcats]\n");
 
-      // collections to chain (no butler command registers them: REST, with the token)
-      for (String[] c : List.of(new String[] {"refcats/DM-46370/the_monster_20240904", "RUN"},
-          new String[] {"refcats/DM-49042/the_monster_20250219", "RUN"},
-          new String[] {"LSSTComCam/raw/DP1-RC3/DM-49594", "TAGGED"})) {
-        HttpResponse<String> registered = postJson(catalog + "/api/repositories/e2e/collections",
-            "{\"name\":\"" + c[0] + "\",\"type\":\"" + c[1] + "\"}", token);
-        assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
-      }
+    String tree = String.join("\n",
+        "                   Name                     Type ",
+        "----------------------------------------- -------",
+        "LSSTComCam/DP1/defaults                   CHAINED",
+        "  LSSTComCam/raw/DP1-RC3/DM-49594         TAGGED ",
+        "  refcats                                 CHAINED",
+        "    refcats/DM-46370/the_monster_20240904 RUN    ",
+        "    refcats/DM-49042/the_monster_20250219 RUN    ") + "\n";
+    assertThat(run("query-collections", "--chains=tree", "e2e", "LSSTComCam/DP1/defaults")).isZero();
+    assertThat(out.toString()).isEqualTo(tree);
+    assertThat(run("query-collections", "e2e", "nothing*")).isZero();
+    assertThat(out.toString()).isEmpty();
 
-      // the butler commands
-      assertThat(run("collection-chain", "e2e", "refcats",
-          "refcats/DM-49042/the_monster_20250219,refcats/DM-46370/the_monster_20240904")).as(err.toString()).isZero();
-      assertThat(out.toString()).isEqualTo(
-          "[refcats/DM-49042/the_monster_20250219, refcats/DM-46370/the_monster_20240904]\n");
-      assertThat(run("collection-chain", "e2e", "--mode", "pop", "refcats", "--", "-1")).isZero();
-      assertThat(out.toString()).isEqualTo("[refcats/DM-49042/the_monster_20250219]\n");
-      assertThat(run("collection-chain", "e2e", "refcats", "refcats/DM-46370/the_monster_20240904",
-          "--mode", "prepend")).isZero();
-      assertThat(out.toString()).isEqualTo(
-          "[refcats/DM-46370/the_monster_20240904, refcats/DM-49042/the_monster_20250219]\n");
-      assertThat(run("collection-chain", "e2e", "LSSTComCam/DP1/defaults", "LSSTComCam/raw/DP1-RC3/DM-49594",
-          "refcats", "--doc", "defaults for DP1")).isZero();
-      assertThat(out.toString()).isEqualTo("[LSSTComCam/raw/DP1-RC3/DM-49594, refcats]\n");
+    assertThat(run("register-dataset-type", "e2e", "the_monster_20240904", "SimpleCatalog", "htm7")).isZero();
+    assertThat(out.toString()).isEqualTo("Dataset type successfully registered.\n");
+    assertThat(run("register-dataset-type", "e2e", "the_monster_20240904", "SimpleCatalog", "htm7")).isZero();
+    assertThat(out.toString()).isEqualTo("Dataset type already existed in identical form.\n");
+    assertThat(run("query-dataset-types", "e2e", "-v")).isZero();
+    assertThat(out.toString()).isEqualTo(String.join("\n",
+        "        name         dimensions storage class",
+        "-------------------- ---------- -------------",
+        "the_monster_20240904   ['htm7'] SimpleCatalog") + "\n");
 
-      String tree = String.join("\n",
-          "                   Name                     Type ",
-          "----------------------------------------- -------",
-          "LSSTComCam/DP1/defaults                   CHAINED",
-          "  LSSTComCam/raw/DP1-RC3/DM-49594         TAGGED ",
-          "  refcats                                 CHAINED",
-          "    refcats/DM-46370/the_monster_20240904 RUN    ",
-          "    refcats/DM-49042/the_monster_20250219 RUN    ") + "\n";
-      assertThat(run("query-collections", "--chains=tree", "e2e", "LSSTComCam/DP1/defaults")).isZero();
-      assertThat(out.toString()).isEqualTo(tree);
-      assertThat(run("query-collections", "e2e", "nothing*")).isZero();
-      assertThat(out.toString()).isEmpty();
+    // writes without the token, or with another one, are refused and change nothing
+    HttpResponse<String> anonymous = RealStack.Stack.postJson(catalog + "/api/repositories/e2e/collection-chain",
+        "{\"parent\":\"LSSTComCam/DP1/defaults\",\"children\":[\"refcats\"],\"mode\":\"redefine\"}", null);
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(JSON.readTree(anonymous.body()).get("error").asText()).contains("bearer token");
+    env.put("AUTOBUTLER_TOKEN", "not-the-token");
+    assertThat(run("collection-chain", "e2e", "LSSTComCam/DP1/defaults", "refcats")).isEqualTo(1);
+    assertThat(err.toString()).isEqualTo("Error: the bearer token is not valid"
+        + " (set AUTOBUTLER_TOKEN or use the local stack's token)\n");
+    env.remove("AUTOBUTLER_TOKEN");
+    assertThat(run("query-collections", "--chains=tree", "e2e", "LSSTComCam/DP1/defaults")).isZero();
+    assertThat(out.toString()).isEqualTo(tree);
 
-      assertThat(run("register-dataset-type", "e2e", "the_monster_20240904", "SimpleCatalog", "htm7")).isZero();
-      assertThat(out.toString()).isEqualTo("Dataset type successfully registered.\n");
-      assertThat(run("register-dataset-type", "e2e", "the_monster_20240904", "SimpleCatalog", "htm7")).isZero();
-      assertThat(out.toString()).isEqualTo("Dataset type already existed in identical form.\n");
-      assertThat(run("query-dataset-types", "e2e", "-v")).isZero();
-      assertThat(out.toString()).isEqualTo(String.join("\n",
-          "        name         dimensions storage class",
-          "-------------------- ---------- -------------",
-          "the_monster_20240904   ['htm7'] SimpleCatalog") + "\n");
-
-      // writes without the token, or with another one, are refused and change nothing
-      HttpResponse<String> anonymous = postJson(catalog + "/api/repositories/e2e/collection-chain",
-          "{\"parent\":\"LSSTComCam/DP1/defaults\",\"children\":[\"refcats\"],\"mode\":\"redefine\"}", null);
-      assertThat(anonymous.statusCode()).isEqualTo(401);
-      assertThat(JSON.readTree(anonymous.body()).get("error").asText()).contains("bearer token");
-      env.put("AUTOBUTLER_TOKEN", "not-the-token");
-      assertThat(run("collection-chain", "e2e", "LSSTComCam/DP1/defaults", "refcats")).isEqualTo(1);
-      assertThat(err.toString()).isEqualTo("Error: the bearer token is not valid"
-          + " (set AUTOBUTLER_TOKEN or use the local stack's token)\n");
-      env.remove("AUTOBUTLER_TOKEN");
-      assertThat(run("query-collections", "--chains=tree", "e2e", "LSSTComCam/DP1/defaults")).isZero();
-      assertThat(out.toString()).isEqualTo(tree);
-
-      // down: nothing of this stack is left running
-      phase("butler commands");
-      down = true;
-      assertThat(run("down", "--state-dir", state.toString())).isZero();
-      phase("down");
-      assertThat(out.toString()).contains("stopped catalog-service", "stopped kafka");
-      assertThat(pids).allSatisfy(pid ->
-          assertThat(ProcessHandle.of(pid).filter(ProcessControl::isRunning)).as("process %d", pid).isEmpty());
-      assertThat(processesOfThisStack()).isEmpty();
-    } finally {
-      if (!down) {
-        run("down", "--state-dir", state.toString());
-      }
-      for (long pid : pids) {
-        ProcessHandle.of(pid).filter(ProcessControl::isRunning).ifPresent(ProcessHandle::destroyForcibly);
-      }
-      if ("server".equals(recorded.getProperty("postgres.kind"))) {
-        dropDatabase(JdbcUrl.parse(recorded.getProperty("postgres.effective.url")));
-      }
-    }
+    stack.phase("e2e: butler commands");
   }
 
   // ---------------------------------------------------------------------------------------------- helpers
-
-  /** Where the time goes, on stderr (the stack's start dominates: four JVMs, Kafka and PostgreSQL). */
-  private void phase(String name) {
-    System.err.printf("StackEndToEndTest: %s done after %.1f s%n", name, (System.nanoTime() - started) / 1e9);
-  }
-
-  private static void requireBuilt() {
-    List<String> missing = new ArrayList<>();
-    for (Service s : Service.values()) {
-      if (!Files.isRegularFile(s.jar(ROOT))) {
-        missing.add(ROOT.relativize(s.jar(ROOT)).toString());
-      }
-    }
-    if (!Files.isDirectory(ROOT.resolve("deploy/kafka/target/libs"))) {
-      missing.add("deploy/kafka/target/libs");
-    }
-    assertThat(missing)
-        .as("this test runs the built services: build them first with ./mvnw -B -DskipTests package "
-            + "(./mvnw verify builds them before this module); missing")
-        .isEmpty();
-  }
 
   private int run(String... args) {
     out.getBuffer().setLength(0);
@@ -242,59 +165,13 @@ class StackEndToEndTest {
     return cl.execute(args);
   }
 
-  /** A stack left by an earlier run that was killed: stop it with its own record, then forget its data. */
-  private void stopAndRemoveLeftovers() throws IOException {
-    if (!Files.exists(state)) {
-      return;
-    }
-    Properties old = readProperties(state.resolve("run/stack.properties"));
-    run("down", "--state-dir", state.toString());
-    if ("server".equals(old.getProperty("postgres.kind")) && old.getProperty("postgres.effective.url") != null) {
-      dropDatabase(JdbcUrl.parse(old.getProperty("postgres.effective.url")));
-    }
-    try (Stream<Path> files = Files.walk(state)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    }
-  }
-
-  private List<Long> recordedPids() throws IOException {
-    List<Long> pids = new ArrayList<>();
-    try (Stream<Path> files = Files.list(state.resolve("run"))) {
-      files.filter(f -> f.toString().endsWith(".pid"))
-          .forEach(f -> PidFile.read(f).ifPresent(p -> pids.add(p.pid())));
-    }
-    Path postmaster = state.resolve("postgres/data/postmaster.pid");
-    if (Files.isRegularFile(postmaster)) {
-      pids.add(Long.parseLong(Files.readAllLines(postmaster).get(0).strip()));
-    }
-    assertThat(pids).hasSizeGreaterThanOrEqualTo(5);
-    return pids;
-  }
-
-  /** Live processes whose command line carries this stack's marker (every process up starts has it). */
-  private List<String> processesOfThisStack() {
-    String marker = "-Dautobutler.stack=" + state.toAbsolutePath().normalize();
-    long self = ProcessHandle.current().pid();
-    return ProcessHandle.allProcesses()
-        .filter(p -> p.pid() != self && ProcessControl.isRunning(p))
-        .flatMap(p -> ProcessControl.commandLine(p).stream()
-            .filter(args -> args.contains(marker)).map(args -> p.pid() + " " + String.join(" ", args)))
-        .toList();
-  }
-
   private static JsonNode awaitReplicas(String catalog, String dataset, int expected, Duration timeout)
       throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     JsonNode last = null;
     while (System.nanoTime() < deadline) {
-      HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(catalog + "/api/replicas?dataset="
-          + java.net.URLEncoder.encode(dataset, StandardCharsets.UTF_8))).GET());
+      HttpResponse<String> response = RealStack.Stack.send(HttpRequest.newBuilder(URI.create(catalog
+          + "/api/replicas?dataset=" + URLEncoder.encode(dataset, StandardCharsets.UTF_8))).GET());
       if (response.statusCode() == 200) {
         last = JSON.readTree(response.body());
         if (last.size() >= expected) {
@@ -305,57 +182,5 @@ class StackEndToEndTest {
     }
     throw new AssertionError("catalog-service did not list " + expected + " replicas of " + dataset + " within "
         + timeout.toSeconds() + " s; last answer: " + last);
-  }
-
-  private static HttpResponse<String> postJson(String url, String body, String token) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body));
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    return send(request);
-  }
-
-  private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-    return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(),
-        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-  }
-
-  private static Properties readProperties(Path file) throws IOException {
-    Properties p = new Properties();
-    if (Files.isRegularFile(file)) {
-      try (var reader = Files.newBufferedReader(file)) {
-        p.load(reader);
-      }
-    }
-    return p;
-  }
-
-  /** Drops the stack's database on the machine's server (after down): nothing of the test stays there. */
-  private static void dropDatabase(JdbcUrl url) {
-    String admin = url.withDatabase("postgres").jdbc();
-    try (Connection c = DriverManager.getConnection(admin, "postgres", "postgres");
-         Statement s = c.createStatement()) {
-      s.execute("DROP DATABASE IF EXISTS \"" + url.database().replace("\"", "\"\"") + "\" WITH (FORCE)");
-    } catch (SQLException e) {
-      System.err.println("could not drop the test database " + url.database() + ": " + e.getMessage());
-    }
-  }
-
-  private static int[] freePorts(int n) throws IOException {
-    int[] ports = new int[n];
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < n; i++) {
-        ServerSocket s = new ServerSocket(0);
-        sockets.add(s);
-        ports[i] = s.getLocalPort();
-      }
-    } finally {
-      for (ServerSocket s : sockets) {
-        s.close();
-      }
-    }
-    return ports;
   }
 }
