@@ -11,6 +11,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
+import javax.sql.DataSource;
+
+import org.postgresql.ds.PGSimpleDataSource;
+
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
@@ -154,6 +158,15 @@ public final class PostgresServer {
 
     public Connection connect() throws SQLException {
       return DriverManager.getConnection(jdbcUrl, user, password);
+    }
+
+    /** A plain (unpooled) data source on this database. */
+    public DataSource dataSource() {
+      PGSimpleDataSource dataSource = new PGSimpleDataSource();
+      dataSource.setUrl(jdbcUrl);
+      dataSource.setUser(user);
+      dataSource.setPassword(password);
+      return dataSource;
     }
   }
 }

@@ -13,10 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import javax.sql.DataSource;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import io.autobutler.core.registry.Registry;
 import io.autobutler.core.registry.RegistryException;
@@ -27,18 +28,14 @@ import io.autobutler.testsupport.PostgresServer;
 class RepositoryImporterTest {
 
   private static final String ANCILLARY = "davs://ccdavrubinint.in2p3.fr:2880/pnfs/in2p3.fr/lsst/instrument/ancillary/";
-  private static PGSimpleDataSource dataSource;
+  private static DataSource dataSource;
   private static int namespaces;
   private Registry registry;
   private final RepositoryImporter importer = new RepositoryImporter();
 
   @BeforeAll
   static void database() {
-    PostgresServer.TestDatabase db = PostgresServer.preferred().createDatabase("imports");
-    dataSource = new PGSimpleDataSource();
-    dataSource.setUrl(db.jdbcUrl());
-    dataSource.setUser(db.user());
-    dataSource.setPassword(db.password());
+    dataSource = PostgresServer.preferred().createDatabase("imports").dataSource();
   }
 
   @BeforeEach

@@ -11,10 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import javax.sql.DataSource;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import io.autobutler.core.registry.Registry;
 import io.autobutler.core.registry.RegistryException;
@@ -26,17 +27,13 @@ import io.autobutler.testsupport.PostgresServer;
 /** Chains, cycles and query-collections on a real registry, against daf_butler's reference sequences. */
 class CollectionManagerTest {
 
-  private static PGSimpleDataSource dataSource;
+  private static DataSource dataSource;
   private static int namespaces;
   private Registry registry;
 
   @BeforeAll
   static void database() {
-    PostgresServer.TestDatabase db = PostgresServer.preferred().createDatabase("collections");
-    dataSource = new PGSimpleDataSource();
-    dataSource.setUrl(db.jdbcUrl());
-    dataSource.setUser(db.user());
-    dataSource.setPassword(db.password());
+    dataSource = PostgresServer.preferred().createDatabase("collections").dataSource();
   }
 
   @BeforeEach

@@ -9,10 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import javax.sql.DataSource;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import io.autobutler.core.registry.Registry;
 import io.autobutler.core.registry.RegistryException;
@@ -28,17 +29,13 @@ import io.autobutler.testsupport.PostgresServer;
 class DatasetManagerTest {
 
   private static final String RUN = RegistryFixtures.RAW_RUN;
-  private static PGSimpleDataSource dataSource;
+  private static DataSource dataSource;
   private static int namespaces;
   private Registry registry;
 
   @BeforeAll
   static void database() {
-    PostgresServer.TestDatabase db = PostgresServer.preferred().createDatabase("datasets");
-    dataSource = new PGSimpleDataSource();
-    dataSource.setUrl(db.jdbcUrl());
-    dataSource.setUser(db.user());
-    dataSource.setPassword(db.password());
+    dataSource = PostgresServer.preferred().createDatabase("datasets").dataSource();
   }
 
   @BeforeEach

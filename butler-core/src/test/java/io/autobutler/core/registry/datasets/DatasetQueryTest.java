@@ -7,10 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import javax.sql.DataSource;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import io.autobutler.core.query.expr.ExpressionException;
 import io.autobutler.core.registry.Registry;
@@ -25,17 +26,13 @@ import io.autobutler.testsupport.PostgresServer;
 /** query-datasets on a real registry: chains in order, find-first, --where, limits and the butler's table. */
 class DatasetQueryTest {
 
-  private static PGSimpleDataSource dataSource;
+  private static DataSource dataSource;
   private static int namespaces;
   private Registry registry;
 
   @BeforeAll
   static void database() {
-    PostgresServer.TestDatabase db = PostgresServer.preferred().createDatabase("queries");
-    dataSource = new PGSimpleDataSource();
-    dataSource.setUrl(db.jdbcUrl());
-    dataSource.setUser(db.user());
-    dataSource.setPassword(db.password());
+    dataSource = PostgresServer.preferred().createDatabase("queries").dataSource();
   }
 
   @BeforeEach
