@@ -37,6 +37,11 @@ public final class Registry {
     return namespace;
   }
 
+  /** The database the registry lives in (its schema is {@link #namespace()}). */
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
   public CollectionManager collections() {
     return collections;
   }
