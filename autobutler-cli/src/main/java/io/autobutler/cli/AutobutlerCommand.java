@@ -5,12 +5,19 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import io.autobutler.cli.demo.DemoCommand;
+import io.autobutler.cli.repo.AssociateCommand;
+import io.autobutler.cli.repo.CertifyCalibrationsCommand;
 import io.autobutler.cli.repo.CollectionChainCommand;
 import io.autobutler.cli.repo.CreateCommand;
+import io.autobutler.cli.repo.ImportCommand;
 import io.autobutler.cli.repo.QueryCollectionsCommand;
 import io.autobutler.cli.repo.QueryDatasetTypesCommand;
+import io.autobutler.cli.repo.QueryDatasetsCommand;
 import io.autobutler.cli.repo.RegisterDatasetTypeCommand;
+import io.autobutler.cli.repo.RegisterInstrumentCommand;
+import io.autobutler.cli.repo.RegisterSkymapCommand;
 import io.autobutler.cli.repo.RemoveCollectionsCommand;
+import io.autobutler.cli.repo.WriteCuratedCalibrationsCommand;
 import io.autobutler.cli.stack.DownCommand;
 import io.autobutler.cli.stack.StatusCommand;
 import io.autobutler.cli.stack.UpCommand;
@@ -32,6 +39,8 @@ import picocli.CommandLine.Spec;
         UpCommand.class, DownCommand.class, StatusCommand.class, DemoCommand.class,
         CreateCommand.class, CollectionChainCommand.class, RegisterDatasetTypeCommand.class,
         QueryDatasetTypesCommand.class, QueryCollectionsCommand.class, RemoveCollectionsCommand.class,
+        RegisterInstrumentCommand.class, RegisterSkymapCommand.class, WriteCuratedCalibrationsCommand.class,
+        ImportCommand.class, QueryDatasetsCommand.class, AssociateCommand.class, CertifyCalibrationsCommand.class,
         HelpCommand.class},
     footer = {
         "",

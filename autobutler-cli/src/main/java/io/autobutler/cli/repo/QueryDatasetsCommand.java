@@ -1,0 +1,122 @@
+package io.autobutler.cli.repo;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.autobutler.core.table.TextTable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ./autobutler query-datasets}: butler's {@code query-datasets}, answered by catalog-service. */
+@Command(name = "query-datasets", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "List the datasets in a repository.",
+        "",
+        "autobutler: GET /api/repositories/<REPO>/datasets (query parameters datasetType, collections, where, "
+            + "bind, findFirst, limit, showUri); each dataset type's table is printed as the butler prints it "
+            + "(a blank line, then the table right-aligned), and one blank line after the last, so that one dataset "
+            + "type gives 4 lines besides its rows. Warnings go to stderr as the butler logs them."})
+public class QueryDatasetsCommand extends RepoCommand {
+
+  /** The logger of daf_butler's {@code script/queryDatasets.py}, as its log lines name it. */
+  static final String LOGGER = "lsst.daf.butler.script.queryDatasets";
+  static final String NO_COLLECTIONS = "No --collections specified.  The --collections argument will become "
+      + "mandatory after v28.";
+  static final String NO_DATASET_TYPES = "No dataset types specified.  Explicitly specifying dataset types will "
+      + "become mandatory after v28. Specify '*' to match the current behavior of querying all dataset types.";
+  static final String LIMIT_HIT = "Requested limit of ";
+
+  @Parameters(index = "1..*", paramLabel = "GLOB", arity = "0..*",
+      description = "GLOB is one or more glob-style expressions that fully or partially identify the dataset type "
+          + "names to be queried.")
+  List<String> globs = new ArrayList<>();
+
+  @Option(names = "--collections", paramLabel = "TEXT",
+      description = "One or more expressions that fully or partially identify the collections to search for "
+          + "datasets. If not provided all datasets are returned.")
+  List<String> collections = new ArrayList<>();
+
+  @Option(names = "--where", paramLabel = "TEXT", defaultValue = "",
+      description = "A string expression similar to a SQL WHERE clause. May involve any column of a dimension table "
+          + "or a dimension name as a shortcut for the primary key column of a dimension table.")
+  String where;
+
+  @Option(names = "--find-first", negatable = true, defaultValue = "false", fallbackValue = "true",
+      description = "For each result data ID, only yield one DatasetRef of each DatasetType, from the first "
+          + "collection in which a dataset of that dataset type appears (according to the order of 'collections' "
+          + "passed in).  If used, 'collections' must specify at least one expression and must not contain "
+          + "wildcards.")
+  boolean findFirst;
+
+  @Option(names = "--limit", paramLabel = "INTEGER", defaultValue = "-20000",
+      description = "Limit the number of results that are processed. 0 means no limit. A negative value specifies a "
+          + "cap where a warning will be issued if the cap is hit. Default value is -20000.")
+  int limit;
+
+  @Option(names = "--show-uri", description = "Show the dataset URI in results.")
+  boolean showUri;
+
+  @Option(names = "--bind", paramLabel = "NAME=VALUE",
+      description = "autobutler (not in the butler's command line at w.2025.20): a value for a bind name of "
+          + "--where, e.g. --bind obs_type=science with --where \"exposure.observation_type = obs_type\"; integers "
+          + "stay integers. May be repeated.")
+  List<String> binds = new ArrayList<>();
+
+  @Override
+  protected int run(Context context) {
+    List<String> types = splitCommas(globs);
+    List<String> searched = splitCommas(collections);
+    futureWarnings(context.err(), searched, types);
+
+    Map<String, List<String>> query = new LinkedHashMap<>();
+    query.put("datasetType", types);
+    query.put("collections", searched);
+    query.put("where", where == null || where.isEmpty() ? List.of() : List.of(where));
+    query.put("bind", binds);
+    query.put("findFirst", findFirst ? List.of("true") : List.of());
+    query.put("limit", List.of(Integer.toString(limit)));
+    query.put("showUri", showUri ? List.of("true") : List.of());
+    JsonNode reply = context.client().get(context.path("datasets"), query).body();
+
+    List<String> warnings = new ArrayList<>();
+    reply.path("warnings").forEach(w -> warnings.add(w.asText()));
+    // as in the butler: a missing dataset type is logged (at INFO) before any table, the limit warning after them
+    warnings.stream().filter(w -> !w.startsWith(LIMIT_HIT)).forEach(w -> log(context.err(), LOGGER, "INFO", w));
+    context.err().flush();
+    PrintWriter out = context.out();
+    for (JsonNode json : reply.path("tables")) {
+      out.println();
+      QueryCollectionsCommand.table(json).lines(TextTable.Align.RIGHT).forEach(out::println);
+    }
+    out.flush();
+    warnings.stream().filter(w -> w.startsWith(LIMIT_HIT)).forEach(w -> log(context.err(), LOGGER, "WARNING", w));
+    context.err().flush();
+    out.println();
+    return 0;
+  }
+
+  /**
+   * The FutureWarnings daf_butler's {@code QueryDatasets} raises without {@code --collections} or without dataset
+   * types (the butler routes Python warnings to the {@code py.warnings} logger; autobutler leaves out the Python
+   * file, line and source line that the butler's line carries).
+   */
+  static void futureWarnings(PrintWriter err, List<String> collections, List<String> datasetTypes) {
+    if (collections.isEmpty()) {
+      log(err, "py.warnings", "WARNING", "FutureWarning: " + NO_COLLECTIONS);
+    }
+    if (datasetTypes.isEmpty()) {
+      log(err, "py.warnings", "WARNING", "FutureWarning: " + NO_DATASET_TYPES);
+    }
+  }
+
+  /** A log line as the butler's command line writes it on stderr: {@code <logger> <LEVEL>: <message>}. */
+  static void log(PrintWriter err, String logger, String level, String message) {
+    err.println(logger + " " + level + ": " + message);
+  }
+}
