@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 
+import io.autobutler.cli.bench.BenchCommand;
 import io.autobutler.cli.demo.DemoCommand;
 import io.autobutler.cli.repo.AssociateCommand;
 import io.autobutler.cli.repo.CertifyCalibrationsCommand;
@@ -41,7 +42,7 @@ import picocli.CommandLine.Spec;
         QueryDatasetTypesCommand.class, QueryCollectionsCommand.class, RemoveCollectionsCommand.class,
         RegisterInstrumentCommand.class, RegisterSkymapCommand.class, WriteCuratedCalibrationsCommand.class,
         ImportCommand.class, QueryDatasetsCommand.class, AssociateCommand.class, CertifyCalibrationsCommand.class,
-        HelpCommand.class},
+        BenchCommand.class, HelpCommand.class},
     footer = {
         "",
         "The local stack keeps its logs, pid files and data under .autobutler/ in the project folder. "

@@ -98,7 +98,8 @@ public final class CatalogClient {
 
   private HttpRequest.Builder request(String pathAndQuery) {
     HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
-        .timeout(Duration.ofSeconds(60))
+        // Imports of a campaign's export files take minutes; the connection itself times out after 5 s.
+        .timeout(Duration.ofMinutes(10))
         .header("Accept", "application/json");
     token.ifPresent(t -> builder.header("Authorization", "Bearer " + t));
     return builder;
