@@ -112,12 +112,14 @@ public class QueryBenchCommand implements Callable<Integer> {
   private void fillIfNeeded(CatalogClient client, StackConfig config, PrintWriter out) throws IOException {
     String seed = "registry:\n  db: " + config.dbUrl().display() + "\n  namespace: " + repo + "\n";
     CatalogClient.CreateOutcome outcome = client.createRepository(repo, seed, true, Optional.empty());
-    if (outcome instanceof CatalogClient.CreateOutcome.AlreadyExists) {
-      out.println("repository " + repo + " exists: reusing its raws");
-      return;
-    }
     if (outcome instanceof CatalogClient.CreateOutcome.Failed failed) {
       throw new CliException(failed.message());
+    }
+    // The raw dataset type is registered by the import itself: with it, a previous run filled the repository.
+    if (client.get(CatalogClient.repositoryPath(repo, "dataset-types"), Map.of("glob", List.of("raw")))
+        .body().size() > 0) {
+      out.println("repository " + repo + " already holds raws: reusing them");
+      return;
     }
     long start = System.nanoTime();
     client.post(CatalogClient.repositoryPath(repo, "register-instrument"),

@@ -46,6 +46,9 @@ public final class RepositoryImporter {
       "DataFrame", "lsst.daf.butler.formatters.parquet.ParquetFormatter",
       "SkyMap", "lsst.daf.butler.formatters.pickle.PickleFormatter");
 
+  /** Rows loaded from which the planner statistics are refreshed right away. */
+  private static final int ANALYZE_THRESHOLD = 1000;
+
   private final DimensionUniverse universe = DimensionUniverse.v7();
 
   /** What an import did. */
@@ -99,7 +102,7 @@ public final class RepositoryImporter {
       return new int[] {types, collections};
     });
 
-    return registry.transaction(c -> {
+    Result result = registry.transaction(c -> {
       int records = 0;
       Map<String, List<Map<String, Object>>> byElement = new LinkedHashMap<>();
       for (DimensionBlock block : file.blocks(DimensionBlock.class)) {
@@ -128,9 +131,9 @@ public final class RepositoryImporter {
             datasets.add(new NewDataset(ref.id(), ref.dataId(), record));
           }
         }
-        var result = registry.datasets().insert(c, type, registry.collections().get(c, block.run()), datasets);
-        inserted += result.inserted();
-        unchanged += result.unchanged();
+        var counts = registry.datasets().insert(c, type, registry.collections().get(c, block.run()), datasets);
+        inserted += counts.inserted();
+        unchanged += counts.unchanged();
       }
       int associated = 0;
       for (TaggedAssociationsBlock block : file.blocks(TaggedAssociationsBlock.class)) {
@@ -150,6 +153,14 @@ public final class RepositoryImporter {
       }
       return new Result(registered[0], registered[1], records, inserted, unchanged, associated, certified);
     });
+    if (result.dimensionRecords() + result.datasets() + result.associations() + result.certifications()
+        >= ANALYZE_THRESHOLD) {
+      List<String> tables = new ArrayList<>(List.of("dataset", "file_datastore_records", "dataset_tags",
+          "dataset_calibs", "collection"));
+      file.blocks(DimensionBlock.class).forEach(b -> tables.add(b.element()));
+      registry.analyze(new java.util.LinkedHashSet<>(tables));
+    }
+    return result;
   }
 
   /** The datasets of a range not already certified over exactly that range: re-importing a file is a no-op. */
