@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -29,22 +30,8 @@ public class AssociateCommand extends RepoCommand {
           + "be queried.")
   List<String> datasetTypes = new ArrayList<>();
 
-  @Option(names = "--collections", paramLabel = "TEXT",
-      description = "One or more expressions that fully or partially identify the collections to search for "
-          + "datasets. If not provided all datasets are returned.")
-  List<String> collections = new ArrayList<>();
-
-  @Option(names = "--where", paramLabel = "TEXT", defaultValue = "",
-      description = "A string expression similar to a SQL WHERE clause. May involve any column of a dimension table "
-          + "or a dimension name as a shortcut for the primary key column of a dimension table.")
-  String where;
-
-  @Option(names = "--find-first", negatable = true, defaultValue = "false", fallbackValue = "true",
-      description = "For each result data ID, only yield one DatasetRef of each DatasetType, from the first "
-          + "collection in which a dataset of that dataset type appears (according to the order of 'collections' "
-          + "passed in).  If used, 'collections' must specify at least one expression and must not contain "
-          + "wildcards.")
-  boolean findFirst;
+  @Mixin
+  DatasetQueryOptions query;
 
   @Option(names = "--limit", paramLabel = "INTEGER", defaultValue = "0",
       description = "Limit the number of results that are processed. 0 means no limit. A negative value specifies a "
@@ -54,14 +41,14 @@ public class AssociateCommand extends RepoCommand {
   @Override
   protected int run(Context context) {
     List<String> types = splitCommas(datasetTypes);
-    List<String> searched = splitCommas(collections);
+    List<String> searched = query.searched();
     QueryDatasetsCommand.futureWarnings(context.err(), searched, types);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("collection", collection);
     body.put("datasetTypes", types);
     body.put("collections", searched);
-    body.put("where", where == null || where.isEmpty() ? null : where);
-    body.put("findFirst", findFirst);
+    body.put("where", query.whereOrNull());
+    body.put("findFirst", query.findFirst);
     body.put("limit", limit);
     context.client().post(context.path("associate"), body);
     return 0;

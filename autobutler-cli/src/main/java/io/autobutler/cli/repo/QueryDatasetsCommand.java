@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.autobutler.core.table.TextTable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -37,22 +38,8 @@ public class QueryDatasetsCommand extends RepoCommand {
           + "names to be queried.")
   List<String> globs = new ArrayList<>();
 
-  @Option(names = "--collections", paramLabel = "TEXT",
-      description = "One or more expressions that fully or partially identify the collections to search for "
-          + "datasets. If not provided all datasets are returned.")
-  List<String> collections = new ArrayList<>();
-
-  @Option(names = "--where", paramLabel = "TEXT", defaultValue = "",
-      description = "A string expression similar to a SQL WHERE clause. May involve any column of a dimension table "
-          + "or a dimension name as a shortcut for the primary key column of a dimension table.")
-  String where;
-
-  @Option(names = "--find-first", negatable = true, defaultValue = "false", fallbackValue = "true",
-      description = "For each result data ID, only yield one DatasetRef of each DatasetType, from the first "
-          + "collection in which a dataset of that dataset type appears (according to the order of 'collections' "
-          + "passed in).  If used, 'collections' must specify at least one expression and must not contain "
-          + "wildcards.")
-  boolean findFirst;
+  @Mixin
+  DatasetQueryOptions query;
 
   @Option(names = "--limit", paramLabel = "INTEGER", defaultValue = "-20000",
       description = "Limit the number of results that are processed. 0 means no limit. A negative value specifies a "
@@ -71,18 +58,18 @@ public class QueryDatasetsCommand extends RepoCommand {
   @Override
   protected int run(Context context) {
     List<String> types = splitCommas(globs);
-    List<String> searched = splitCommas(collections);
+    List<String> searched = query.searched();
     futureWarnings(context.err(), searched, types);
 
-    Map<String, List<String>> query = new LinkedHashMap<>();
-    query.put("datasetType", types);
-    query.put("collections", searched);
-    query.put("where", where == null || where.isEmpty() ? List.of() : List.of(where));
-    query.put("bind", binds);
-    query.put("findFirst", findFirst ? List.of("true") : List.of());
-    query.put("limit", List.of(Integer.toString(limit)));
-    query.put("showUri", showUri ? List.of("true") : List.of());
-    JsonNode reply = context.client().get(context.path("datasets"), query).body();
+    Map<String, List<String>> parameters = new LinkedHashMap<>();
+    parameters.put("datasetType", types);
+    parameters.put("collections", searched);
+    parameters.put("where", query.whereOrNull() == null ? List.of() : List.of(query.whereOrNull()));
+    parameters.put("bind", binds);
+    parameters.put("findFirst", query.findFirst ? List.of("true") : List.of());
+    parameters.put("limit", List.of(Integer.toString(limit)));
+    parameters.put("showUri", showUri ? List.of("true") : List.of());
+    JsonNode reply = context.client().get(context.path("datasets"), parameters).body();
 
     List<String> warnings = new ArrayList<>();
     reply.path("warnings").forEach(w -> warnings.add(w.asText()));
