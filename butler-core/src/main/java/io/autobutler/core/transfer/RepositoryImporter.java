@@ -256,11 +256,4 @@ public final class RepositoryImporter {
     String text = uri.toString();
     return text.startsWith("file:/") && !text.startsWith("file://") ? "file://" + text.substring("file:".length()) : text;
   }
-
-  /** The export's collections, for a caller that reports them. */
-  public static List<String> collectionNames(ExportFile file) {
-    List<String> names = new ArrayList<>();
-    file.blocks(CollectionBlock.class).forEach(b -> names.add(b.name()));
-    return names;
-  }
 }
