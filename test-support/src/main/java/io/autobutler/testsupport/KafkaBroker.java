@@ -50,14 +50,23 @@ public final class KafkaBroker {
       throw new IllegalStateException("cannot start the in-JVM Kafka broker", e);
     }
     bootstrap = cluster.bootstrapServers();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        cluster.close();
-      } catch (Exception ignored) {
-        // the JVM is going away; the broker's directories are temporary
-      }
-    }));
+    Runtime.getRuntime().addShutdownHook(new Thread(KafkaBroker::stop));
     return bootstrap;
+  }
+
+  /** Stops the in-JVM broker, if this JVM started one; a later call is a no-op. */
+  public static synchronized void stop() {
+    if (cluster == null) {
+      return;
+    }
+    try {
+      cluster.close();
+    } catch (Exception e) {
+      System.err.println("in-JVM Kafka broker did not close cleanly: " + e);
+    } finally {
+      cluster = null;
+      bootstrap = null;
+    }
   }
 
   /** Creates the topics (name → partitions) that do not exist yet. */

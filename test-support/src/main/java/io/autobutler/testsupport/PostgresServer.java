@@ -52,7 +52,7 @@ public final class PostgresServer {
     this.password = password;
     this.kind = kind;
     if (!kind.equals("embedded")) {
-      // A shared server outlives the test JVM: take this run's databases away again.
+      // A shared server outlives the test JVM: take this run's databases away again (see stopAll).
       Runtime.getRuntime().addShutdownHook(new Thread(this::dropCreatedDatabases));
     }
   }
@@ -80,15 +80,36 @@ public final class PostgresServer {
         throw new UncheckedIOException("cannot start the embedded PostgreSQL server", e);
       }
       embedded = new PostgresServer("localhost", embeddedProcess.getPort(), "postgres", "postgres", "embedded");
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          embeddedProcess.close();
-        } catch (IOException ignored) {
-          // the JVM is going away; the server's directory is temporary
-        }
-      }));
+      Runtime.getRuntime().addShutdownHook(new Thread(PostgresServer::stopAll));
     }
     return embedded;
+  }
+
+  /** Drops the test databases created on a shared server and stops the embedded server; a later call is a no-op. */
+  public static void stopAll() {
+    PostgresServer shared;
+    synchronized (PostgresServer.class) {
+      shared = preferred;
+    }
+    if (shared != null && !shared.kind.equals("embedded")) {
+      shared.dropCreatedDatabases();
+    }
+    EmbeddedPostgres process;
+    synchronized (PostgresServer.class) {
+      process = embeddedProcess;
+      embeddedProcess = null;
+      embedded = null;
+      if (preferred != null && preferred.kind.equals("embedded")) {
+        preferred = null;
+      }
+    }
+    if (process != null) {
+      try {
+        process.close();
+      } catch (IOException e) {
+        System.err.println("embedded PostgreSQL did not stop cleanly: " + e);
+      }
+    }
   }
 
   private static PostgresServer fromEnvironment() {
@@ -133,6 +154,10 @@ public final class PostgresServer {
     List<String> names;
     synchronized (created) {
       names = List.copyOf(created);
+      created.clear();
+    }
+    if (names.isEmpty()) {
+      return;
     }
     try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), user, password);
          Statement s = c.createStatement()) {
