@@ -10,6 +10,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.test.TestKitNodes;
 
 /**
@@ -35,6 +36,12 @@ public final class KafkaBroker {
       bootstrap = fromEnv;
       return bootstrap;
     }
+    // On a fatal fault (seen while it shuts down at the end of a run) the broker halts the JVM, which turns a
+    // passing test JVM into a crashed fork. In a test JVM the broker reports instead.
+    Exit.setExitProcedure((status, message) -> System.err.println("in-JVM Kafka broker asked to exit(" + status
+        + "): " + message));
+    Exit.setHaltProcedure((status, message) -> System.err.println("in-JVM Kafka broker asked to halt(" + status
+        + "): " + message));
     try {
       cluster = new KafkaClusterTestKit.Builder(
           new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
