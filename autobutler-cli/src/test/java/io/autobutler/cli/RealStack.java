@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -135,7 +134,7 @@ public final class RealStack implements ParameterResolver {
     private void up() throws Exception {
       requireBuilt();
       removeLeftoverStacks();
-      int[] ports = freePorts(8);
+      int[] ports = FreePorts.of(8);
       String database = "autobutler_test_" + UUID.randomUUID().toString().substring(0, 8);
       String dbUrl = "jdbc:postgresql://127.0.0.1:5432/" + database;
       if (new PostgresServer(JdbcUrl.parse(dbUrl), "postgres", "postgres").probe()
@@ -537,23 +536,6 @@ public final class RealStack implements ParameterResolver {
       } catch (SQLException e) {
         System.err.println("could not drop the test database " + url.database() + ": " + e.getMessage());
       }
-    }
-
-    private static int[] freePorts(int n) throws IOException {
-      int[] ports = new int[n];
-      List<ServerSocket> sockets = new ArrayList<>();
-      try {
-        for (int i = 0; i < n; i++) {
-          ServerSocket s = new ServerSocket(0);
-          sockets.add(s);
-          ports[i] = s.getLocalPort();
-        }
-      } finally {
-        for (ServerSocket s : sockets) {
-          s.close();
-        }
-      }
-      return ports;
     }
   }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.autobutler.cli.AutobutlerCommand;
+import io.autobutler.cli.FreePorts;
 import io.autobutler.cli.ProjectHome;
 import io.autobutler.core.event.Topics;
 import picocli.CommandLine;
@@ -53,7 +53,7 @@ class LocalStackInfraTest {
         .as("the Kafka broker jars must be built before this test (./mvnw -B -DskipTests package -pl deploy/kafka);"
             + " the reactor builds deploy/kafka before autobutler-cli")
         .isDirectory();
-    int[] ports = freePorts(6);
+    int[] ports = FreePorts.of(6);
     CommandLine cl = AutobutlerCommand.commandLine(Map.of());
     CommandLine.ParseResult parsed = cl.parseArgs("up",
         "--state-dir", state.toString(),
@@ -154,22 +154,5 @@ class LocalStackInfraTest {
 
   private long postmasterPid() throws IOException {
     return Long.parseLong(Files.readAllLines(config.postgresDir().resolve("data/postmaster.pid")).get(0).trim());
-  }
-
-  private static int[] freePorts(int n) throws IOException {
-    int[] ports = new int[n];
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < n; i++) {
-        ServerSocket s = new ServerSocket(0);
-        sockets.add(s);
-        ports[i] = s.getLocalPort();
-      }
-    } finally {
-      for (ServerSocket s : sockets) {
-        s.close();
-      }
-    }
-    return ports;
   }
 }
