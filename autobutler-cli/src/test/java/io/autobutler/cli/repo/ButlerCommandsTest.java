@@ -118,7 +118,7 @@ class ButlerCommandsTest {
     assertThat(stack.collectionTypes(repo)).as("the refused edit created nothing").isEmpty();
 
     assertThat(run("query-collections", "http://127.0.0.1:1/" + repo)).isEqualTo(1);
-    assertThat(err.toString()).isEqualTo("Error: cannot reach catalog-service at http://127.0.0.1:1 (ConnectException);"
+    assertThat(err.toString()).isEqualTo("Error: cannot reach catalog-service at http://127.0.0.1:1 (Connection refused);"
         + " is the stack up? Try ./autobutler status\n");
   }
 

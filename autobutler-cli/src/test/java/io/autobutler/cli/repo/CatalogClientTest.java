@@ -15,13 +15,13 @@ class CatalogClientTest {
   @Test
   void createBodyCarriesNameSeedTextAndOverride() throws Exception {
     String seed = "datastore:\n  name: \"ccms1\"\n  root: \"davs://host:2880/butler/ccms1\"\n";
-    JsonNode body = CatalogClient.JSON.readTree(CatalogClient.createBody("ccms1", seed, true, Optional.empty()));
+    JsonNode body = CatalogClient.Json.MAPPER.readTree(CatalogClient.createBody("ccms1", seed, true, Optional.empty()));
     assertThat(body.get("name").asText()).isEqualTo("ccms1");
     assertThat(body.get("seedConfig").asText()).isEqualTo(seed);
     assertThat(body.get("override").asBoolean()).isTrue();
     assertThat(body.size()).isEqualTo(3);
 
-    JsonNode withRoot = CatalogClient.JSON.readTree(
+    JsonNode withRoot = CatalogClient.Json.MAPPER.readTree(
         CatalogClient.createBody("ccms1", seed, false, Optional.of("davs://host:2880/butler/ccms1")));
     assertThat(withRoot.get("root").asText()).isEqualTo("davs://host:2880/butler/ccms1");
     assertThat(withRoot.get("override").asBoolean()).isFalse();

@@ -2,6 +2,10 @@ package io.autobutler.catalog.rest;
 
 import static io.autobutler.catalog.rest.CollectionResource.require;
 
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +21,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
@@ -54,6 +60,44 @@ public class DatasetResource {
     DatasetQuery.Request request = new DatasetQuery.Request(types, collections, where, parseBinds(binds), findFirst,
         limit, showUri);
     return registry.transaction(c -> datasetQuery.query(c, request));
+  }
+
+  /** The header that carries each warning of a {@code text/plain} answer, in order. */
+  public static final String WARNING_HEADER = "X-Butler-Warning";
+
+  @GET
+  @Path("datasets")
+  @Produces(MediaType.TEXT_PLAIN)
+  @Operation(summary = "query-datasets as the butler prints it: each dataset type's table after a blank line, and"
+      + " a blank line at the end; warnings in X-Butler-Warning headers")
+  public Response queryText(@PathParam("repo") String repo, @QueryParam("datasetType") List<String> types,
+                            @QueryParam("collections") List<String> collections,
+                            @QueryParam("where") String where, @QueryParam("bind") List<String> binds,
+                            @QueryParam("findFirst") boolean findFirst,
+                            @QueryParam("limit") @DefaultValue("-20000") int limit,
+                            @QueryParam("showUri") boolean showUri) {
+    // Rendered here rather than in the CLI: a new CLI process would spend a second formatting large tables.
+    DatasetQuery.Result result = query(repo, types, collections, where, binds, findFirst, limit, showUri);
+    StreamingOutput body = output -> {
+      Writer writer = new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.UTF_8), 1 << 16);
+      for (TextTable table : result.tables()) {
+        writer.write('\n');
+        for (String line : table.lines(TextTable.Align.RIGHT)) {
+          writer.write(line);
+          writer.write('\n');
+        }
+      }
+      writer.write('\n');
+      writer.flush();
+    };
+    Response.ResponseBuilder response = Response.ok(body, MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8"));
+    result.warnings().forEach(w -> response.header(WARNING_HEADER, printableAscii(w)));
+    return response.build();
+  }
+
+  /** A header value: characters outside printable ASCII (which HTTP headers cannot carry safely) become '?'. */
+  private static String printableAscii(String text) {
+    return text.replaceAll("[^\\x20-\\x7E]", "?");
   }
 
   /** {@code associate}: what a query finds, added to a TAGGED collection (registered if needed). */

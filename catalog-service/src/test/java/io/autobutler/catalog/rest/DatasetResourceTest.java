@@ -1,6 +1,7 @@
 package io.autobutler.catalog.rest;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -66,6 +67,25 @@ class DatasetResourceTest {
                 + "_fgcmcal_DM-48089.fits"));
     given().queryParam("datasetType", "nothing").get(base + "/datasets").then().statusCode(200)
         .body("tables", hasSize(0)).body("warnings", contains("Dataset type nothing is not registered."));
+  }
+
+  @Test
+  void asTextTheTablesArePrintedAsTheButlerPrintsThem() {
+    String text = given().accept("text/plain").queryParam("datasetType", "fgcmLookUpTable")
+        .queryParam("datasetType", "nothing").queryParam("collections", "LSSTComCam/calib/fgcmcal/DM-48089")
+        .get(base + "/datasets").then().statusCode(200).contentType(containsString("text/plain"))
+        .header(DatasetResource.WARNING_HEADER, equalTo("Dataset type nothing is not registered."))
+        .extract().asString();
+    assertThat(text).isEqualTo("""
+
+              type                     run                                 id                  instrument
+        --------------- --------------------------------- ------------------------------------ ----------
+        fgcmLookUpTable LSSTComCam/calib/fgcmcal/DM-48089 bb573ca3-6159-45d9-88e3-866e01da4882 LSSTComCam
+
+        """);
+    // errors stay JSON whatever the client accepts
+    given().accept("text/plain").queryParam("where", "instrument =").get(base + "/datasets").then().statusCode(400)
+        .contentType(ContentType.JSON).body("error", containsString("--where"));
   }
 
   @Test
