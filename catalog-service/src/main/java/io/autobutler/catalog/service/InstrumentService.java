@@ -8,6 +8,8 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import io.autobutler.core.instrument.CuratedCalibrations;
 import io.autobutler.core.instrument.CuratedCalibrations.CuratedDataset;
 import io.autobutler.core.instrument.InstrumentDefinition;
@@ -32,6 +34,8 @@ import io.autobutler.core.skymap.TractPatchLoader;
  */
 @ApplicationScoped
 public class InstrumentService {
+
+  private static final Logger LOG = Logger.getLogger(InstrumentService.class);
 
   private final RegistryLookup registries;
 
@@ -70,6 +74,7 @@ public class InstrumentService {
     }
     Registry registry = registries.registry(repo);
     Map<String, Object> dataId = Map.of("skymap", config.name());
+    long start = System.nanoTime();
     SkymapWrite written = registry.transaction(c -> {
       int inserted = registry.dimensions().insert(c, "skymap", List.of(record), Mode.SYNC);
       TractPatchLoader.Loaded regions = TractPatchLoader.load(c, definition);
@@ -84,6 +89,8 @@ public class InstrumentService {
     });
     if (!written.regions().nothing()) {
       registry.analyze(List.of("tract", "patch"));
+      LOG.infof("repository %s: skymap %s, %d tract and %d patch records written in %.1f s", repo, config.name(),
+          written.regions().tracts(), written.regions().patches(), (System.nanoTime() - start) / 1e9);
     }
     String summary = "Skymap " + config.name() + " registered: " + record.get("tract_max") + " tracts of "
         + record.get("patch_nx_max") + "x" + record.get("patch_ny_max") + " patches, hash " + config.sha1Hex();
