@@ -148,11 +148,6 @@ public final class SkyMapDefinition {
     if (tractCount == 0) {
       throw new IllegalStateException("skymap " + config.name() + " has no tracts");
     }
-    if (config.skyMapType().equals("rings")) {
-      // Every rings tract has the same half-size and WCS scale, hence the same patch grid.
-      TractGeometry first = tract(0);
-      return x ? first.numPatchesX() : first.numPatchesY();
-    }
     int max = 0;
     for (int i = 0; i < tractCount; i++) {
       TractGeometry tract = tract(i);
@@ -163,10 +158,6 @@ public final class SkyMapDefinition {
 
   /** The number of patch records: the sum of every tract's patch count. */
   public long patchCount() {
-    if (config.skyMapType().equals("rings")) {
-      // Every rings tract has the same patch grid.
-      return (long) tractCount * tract(0).patchCount();
-    }
     long count = 0;
     for (int i = 0; i < tractCount; i++) {
       count += tract(i).patchCount();
