@@ -346,6 +346,12 @@ public final class RealStack implements ParameterResolver {
       return Optional.ofNullable(docs.get(0));
     }
 
+    /** How many {@code tract} or {@code patch} records of a skymap the repository's tables hold. */
+    public long skymapRecords(String repo, String element, String skymap) {
+      assertThat(element).isIn("tract", "patch");
+      return Long.parseLong(query(repo, "SELECT count(*) FROM " + element + " WHERE skymap = ?", skymap).get(0));
+    }
+
     /** {@code GET} on catalog-service (reads need no token): the JSON answer of a 200. */
     public JsonNode getJson(String path) {
       HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(catalogUrl + path)).GET());

@@ -152,6 +152,8 @@ class Rtn103AcceptanceTest {
     butler("create", "--seed-config", seedFile(name).toString(), "--override", repo);
     butler("register-instrument", repo, "lsst.obs.lsst.LsstComCam");
     butler("register-skymap", "--config-file", resource("lsst_cells_v1.skymap.config"), repo);
+    assertThat(stack.skymapRecords(name, "tract", "lsst_cells_v1")).isEqualTo(18_938);
+    assertThat(stack.skymapRecords(name, "patch", "lsst_cells_v1")).isEqualTo(1_893_800);
 
     // ---------------------------------------------------------------------------------- calibrations
     butler("write-curated-calibrations", repo, "lsst.obs.lsst.LsstComCam", "--label", "DM-48650");

@@ -32,7 +32,8 @@ class ButlerDataCommandsTest {
 
   static final String FGCM_EXPORT = "DM-48089-fgcmLookupTable-export.yaml";
   static final String MODELS_EXPORT = "pretrained-models-export.yaml";
-  static final String SKYMAP_CONFIG = "lsst_cells_v1.skymap.config";
+  /** 42 tracts of 5×5 patches: registers in a moment, where lsst_cells_v1 writes 1,893,800 patch records. */
+  static final String SMALL_SKYMAP_CONFIG = "rings4.skymap.config";
   static final String FGCM_RUN = "LSSTComCam/calib/fgcmcal/DM-48089";
   static final String FGCM_ID = "bb573ca3-6159-45d9-88e3-866e01da4882";
   static final String FGCM_PATH = "LSSTComCam/calib/fgcmcal/DM-48089/fgcmLookUpTable/"
@@ -295,22 +296,25 @@ class ButlerDataCommandsTest {
   @Test
   void registerSkymapReadsTheConfigFileHere() {
     String repo = stack.newRepository("register_skymap");
-    String config = resource(SKYMAP_CONFIG).toString();
+    String config = resource(SMALL_SKYMAP_CONFIG).toString();
     // as RTN-103 writes it: the option before REPO
     assertThat(run("register-skymap", "--config-file", config, repo)).as(err.toString()).isZero();
     assertThat(out.toString()).isEmpty();
-    assertThat(err.toString()).isEqualTo("autobutler INFO: Skymap lsst_cells_v1 registered: 18938 tracts of 10x10 "
-        + "patches, hash e2736e41244df00bbdb93aecac0ae4b2d19dda91\n");
+    assertThat(err.toString()).isEqualTo("autobutler INFO: Skymap rings4 registered: 42 tracts of 5x5 patches, hash "
+        + "accc57cdcd8fc6bab9cde846ad202f33de06e60a; 42 tract and 1050 patch records written\n");
     assertThat(stack.collectionTypes(repo)).containsExactly(entry("skymaps", "RUN"));
+    assertThat(stack.skymapRecords(repo, "tract", "rings4")).isEqualTo(42);
+    assertThat(stack.skymapRecords(repo, "patch", "rings4")).isEqualTo(1050);
 
     assertThat(run("register-skymap", repo, "-C", config)).as(err.toString()).isZero();
     assertThat(err.toString()).endsWith(" (already registered)\n");
+    assertThat(stack.skymapRecords(repo, "patch", "rings4")).isEqualTo(1050);
 
     assertThat(run("query-datasets", repo, "skyMap", "--collections", "skymaps")).isZero();
     List<String> lines = out.toString().lines().toList();
     assertThat(lines).hasSize(5);
     assertThat(lines.get(1)).matches("\\s*type\\s+run\\s+id\\s+skymap\\s*");
-    assertThat(lines.get(3)).matches("skyMap skymaps [0-9a-f-]{36} lsst_cells_v1");
+    assertThat(lines.get(3)).matches("skyMap skymaps [0-9a-f-]{36} rings4");
 
     assertThat(run("register-skymap", repo, "-C", config, "-c", "name=other")).isEqualTo(1);
     assertThat(err.toString()).isEqualTo("Error: -c/--config overrides are not supported yet: put name=other in the "

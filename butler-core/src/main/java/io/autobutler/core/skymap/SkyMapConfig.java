@@ -57,7 +57,8 @@ import java.util.Map;
  *   <li>{@code patch_nx_max}, {@code patch_ny_max}: the largest patch grid over tracts; see {@link TractGeometry}.</li>
  * </ul>
  *
- * <p><b>Not provided:</b> the {@code region} of tract and patch records (see {@link SkyMapDefinition}).
+ * <p>The {@code tract} and {@code patch} records with their regions come from {@link SkyMapDefinition} and
+ * {@link TractGeometry}.
  */
 public final class SkyMapConfig {
 

@@ -5,8 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.autobutler.core.transfer.Region;
+
 /**
- * The tracts of a skymap and their patch grids, computed as lsst/skymap does (tag w.2025.20), without regions.
+ * The tracts of a skymap, their patch grids and the {@code tract} and {@code patch} records {@code register-skymap}
+ * writes, computed as lsst/skymap does (tag w.2025.20; geometry and regions in {@link TractGeometry}).
  *
  * <p><b>Rings</b> ({@code ringsSkyMap.py}, version 1 numbering): {@code ringSize = π / (numRings + 1)}; ring i
  * (0-based, south to north) spans {@code [ringSize(i + 0.5) − π/2, +ringSize)} and has
@@ -145,11 +148,6 @@ public final class SkyMapDefinition {
     if (tractCount == 0) {
       throw new IllegalStateException("skymap " + config.name() + " has no tracts");
     }
-    if (config.skyMapType().equals("rings")) {
-      // Every rings tract has the same half-size and WCS scale, hence the same patch grid.
-      TractGeometry first = tract(0);
-      return x ? first.numPatchesX() : first.numPatchesY();
-    }
     int max = 0;
     for (int i = 0; i < tractCount; i++) {
       TractGeometry tract = tract(i);
@@ -158,34 +156,40 @@ public final class SkyMapDefinition {
     return max;
   }
 
-  /**
-   * The key fields of a {@code tract} record: {@code skymap, id}. The {@code region} field is NOT included
-   * (see {@link TractGeometry}); these maps are not complete records.
-   */
-  public Map<String, Object> tractKeys(int tract) {
-    checkTract(tract);
+  /** The number of patch records: the sum of every tract's patch count. */
+  public long patchCount() {
+    long count = 0;
+    for (int i = 0; i < tractCount; i++) {
+      count += tract(i).patchCount();
+    }
+    return count;
+  }
+
+  /** The {@code tract} record: {@code skymap, id, region} (the region as the registry stores it, base64). */
+  public Map<String, Object> tractRecord(int tract) {
     Map<String, Object> record = new LinkedHashMap<>();
     record.put("skymap", config.name());
     record.put("id", tract);
+    record.put("region", Region.of(tract(tract).outerRegion()).base64());
     return record;
   }
 
   /**
-   * The fields of the {@code patch} records of a tract except {@code region}: {@code skymap, tract, id, cell_x,
-   * cell_y}, in sequential-index order ({@code id = nx·y + x}, {@code cell_x = x}, {@code cell_y = y}).
+   * The {@code patch} records of a tract, in lsst/skymap's order (y, then x): {@code skymap, tract, id, cell_x,
+   * cell_y, region} with {@code id = nx·y + x}, {@code cell_x = x}, {@code cell_y = y}.
    */
-  public List<Map<String, Object>> patchKeys(int tract) {
+  public List<Map<String, Object>> patchRecords(int tract) {
     TractGeometry geometry = tract(tract);
     List<Map<String, Object>> records = new ArrayList<>();
-    int nx = geometry.numPatchesX();
     for (int y = 0; y < geometry.numPatchesY(); y++) {
-      for (int x = 0; x < nx; x++) {
+      for (int x = 0; x < geometry.numPatchesX(); x++) {
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("skymap", config.name());
         record.put("tract", tract);
-        record.put("id", nx * y + x);
+        record.put("id", geometry.sequentialPatchIndex(x, y));
         record.put("cell_x", x);
         record.put("cell_y", y);
+        record.put("region", Region.of(geometry.patchOuterRegion(x, y)).base64());
         records.add(record);
       }
     }

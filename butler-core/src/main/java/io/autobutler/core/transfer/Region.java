@@ -6,13 +6,15 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 
+import io.autobutler.core.sphgeom.ConvexPolygon;
+
 /**
  * A sky region as export files carry it: an {@code lsst.sphgeom} type name and the region's sphgeom encoding,
  * kept as raw bytes. YAML writes it as {@code !<lsst.sphgeom.ConvexPolygon> {encoded: <hex>}}; the registry
  * stores the base64 text of the same bytes.
  *
- * <p>A ConvexPolygon encoding is the byte {@code 0x70} ('p') followed by N &ge; 3 unit vectors, each three
- * little-endian float64 (x, y, z).
+ * <p>The binary form of a ConvexPolygon is {@link ConvexPolygon}'s (the byte {@code 0x70} followed by N &ge; 3
+ * vertices); other sphgeom types are carried without being interpreted.
  *
  * @param type    the sphgeom class name, e.g. {@code ConvexPolygon}
  * @param encoded the sphgeom encoding
@@ -26,13 +28,18 @@ public record Region(String type, byte[] encoded) {
 
   /** The first byte of each sphgeom encoding and the class it stands for. */
   private static final Map<Byte, String> TYPE_CODES = Map.of(
-      (byte) 'p', CONVEX_POLYGON, (byte) 'b', "Box", (byte) 'c', "Circle", (byte) 'e', "Ellipse",
+      ConvexPolygon.TYPE_CODE, CONVEX_POLYGON, (byte) 'b', "Box", (byte) 'c', "Circle", (byte) 'e', "Ellipse",
       (byte) 'u', "UnionRegion", (byte) 'i', "IntersectionRegion");
 
   public Region {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(encoded, "encoded");
     encoded = encoded.clone();
+  }
+
+  /** The region of a polygon. */
+  public static Region of(ConvexPolygon polygon) {
+    return new Region(CONVEX_POLYGON, polygon.encode());
   }
 
   /** A region of the given sphgeom type from the hex text of its encoding. */
@@ -65,14 +72,7 @@ public record Region(String type, byte[] encoded) {
     if (codeType != null && !codeType.equals(type)) {
       return "encoding of a " + codeType + " given as a " + type;
     }
-    if (CONVEX_POLYGON.equals(type)) {
-      int payload = encoded.length - 1;
-      if (encoded[0] != 'p' || payload % 24 != 0 || payload / 24 < 3) {
-        return "a ConvexPolygon encoding is 0x70 then at least 3 vertices of 24 bytes, got " + encoded.length
-            + " bytes";
-      }
-    }
-    return null;
+    return CONVEX_POLYGON.equals(type) ? ConvexPolygon.encodingProblem(encoded) : null;
   }
 
   @Override

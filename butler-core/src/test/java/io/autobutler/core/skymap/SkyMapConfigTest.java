@@ -25,7 +25,7 @@ class SkyMapConfigTest {
       "");
 
   /** lsst/ci_hsc_gen3 configs/skymap.py settings (discrete, legacy tract builder). */
-  private static final String CI_HSC = String.join("\n",
+  static final String CI_HSC = String.join("\n",
       "config.skyMap[\"discrete\"].projection = \"TAN\"",
       "config.skyMap[\"discrete\"].raList = [320.36749197602893]",
       "config.skyMap[\"discrete\"].decList = [0.3131554006070023]",

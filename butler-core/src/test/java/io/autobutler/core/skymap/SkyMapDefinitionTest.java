@@ -9,6 +9,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.autobutler.core.transfer.Region;
+
 class SkyMapDefinitionTest {
 
   private final SkyMapDefinition cells = SkyMapConfig.bundled("lsst_cells_v1").definition();
@@ -57,24 +59,35 @@ class SkyMapDefinitionTest {
   }
 
   @Test
-  void keysWithoutRegions() {
-    assertThat(cells.tractKeys(5063)).containsExactly(Map.entry("skymap", "lsst_cells_v1"), Map.entry("id", 5063));
-    List<Map<String, Object>> patches = cells.patchKeys(5063);
+  void records() {
+    Map<String, Object> tract = cells.tractRecord(5063);
+    assertThat(tract.keySet()).containsExactly("skymap", "id", "region");
+    assertThat(tract).containsEntry("skymap", "lsst_cells_v1").containsEntry("id", 5063);
+    List<Map<String, Object>> patches = cells.patchRecords(5063);
     assertThat(patches).hasSize(100);
-    assertThat(patches.get(23)).containsExactly(Map.entry("skymap", "lsst_cells_v1"), Map.entry("tract", 5063),
-        Map.entry("id", 23), Map.entry("cell_x", 3), Map.entry("cell_y", 2));
-    assertThat(patches).allSatisfy(p -> assertThat(p).doesNotContainKey("region"));
+    assertThat(patches.get(23).keySet()).containsExactly("skymap", "tract", "id", "cell_x", "cell_y", "region");
+    assertThat(patches.get(23)).containsEntry("skymap", "lsst_cells_v1").containsEntry("tract", 5063)
+        .containsEntry("id", 23).containsEntry("cell_x", 3).containsEntry("cell_y", 2);
+    // Regions are base64 of sphgeom ConvexPolygons with four vertices: 1 + 4 × 24 bytes.
+    assertThat(Region.fromBase64((String) patches.get(23).get("region")))
+        .satisfies(r -> assertThat(r.type()).isEqualTo("ConvexPolygon"))
+        .satisfies(r -> assertThat(r.encoded()).hasSize(97));
+    assertThat(cells.patchCount()).isEqualTo(1_893_800L);
     assertThatThrownBy(() -> cells.tract(18938)).isInstanceOf(IndexOutOfBoundsException.class);
   }
 
   @Test
   void projectionRadii() {
-    double theta = Math.toRadians(1.0);
-    assertThat(TractGeometry.projectionRadiusDegrees("TAN", theta)).isCloseTo(Math.toDegrees(Math.tan(theta)),
-        within(1e-15));
-    assertThat(TractGeometry.projectionRadiusDegrees("ARC", theta)).isCloseTo(1.0, within(1e-15));
-    assertThat(TractGeometry.projectionRadiusDegrees("STG", theta)).isGreaterThan(1.0);
-    assertThat(TractGeometry.projectionRadiusDegrees("SIN", theta)).isLessThan(1.0);
-    assertThat(TractGeometry.projectionRadiusDegrees("ZEA", theta)).isLessThan(1.0);
+    double gamma = Math.toRadians(1.0);
+    assertThat(Projection.TAN.radius(gamma)).isCloseTo(Math.tan(gamma), within(1e-15));
+    assertThat(Projection.ARC.radius(gamma)).isEqualTo(gamma);
+    assertThat(Projection.STG.radius(gamma)).isGreaterThan(gamma);
+    assertThat(Projection.SIN.radius(gamma)).isLessThan(gamma);
+    assertThat(Projection.ZEA.radius(gamma)).isLessThan(gamma);
+    for (Projection projection : Projection.values()) {
+      assertThat(projection.distance(projection.radius(gamma))).as(projection.name()).isCloseTo(gamma, within(1e-15));
+    }
+    assertThatThrownBy(() -> Projection.named("AIT")).isInstanceOf(SkyMapConfigException.class)
+        .hasMessageContaining("'AIT' is not supported");
   }
 }

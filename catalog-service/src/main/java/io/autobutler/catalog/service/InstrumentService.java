@@ -8,6 +8,8 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import io.autobutler.core.instrument.CuratedCalibrations;
 import io.autobutler.core.instrument.CuratedCalibrations.CuratedDataset;
 import io.autobutler.core.instrument.InstrumentDefinition;
@@ -20,15 +22,20 @@ import io.autobutler.core.registry.datasets.DatasetManager.FileRecord;
 import io.autobutler.core.registry.datasets.DatasetManager.NewDataset;
 import io.autobutler.core.registry.dimensions.DimensionRecordManager.Mode;
 import io.autobutler.core.skymap.SkyMapConfig;
+import io.autobutler.core.skymap.SkyMapDefinition;
+import io.autobutler.core.skymap.TractPatchLoader;
 
 /**
  * {@code register-instrument}, {@code register-skymap} and {@code write-curated-calibrations}: each one transaction,
- * with the records obs_lsst, lsst/skymap and obs_base write. Dimension records are synced (a differing existing
+ * with the records obs_lsst, lsst/skymap and obs_base write (for a skymap: the skymap record, every tract and patch
+ * record with its region, loaded in bulk). Dimension records are synced (a differing existing
  * record is a conflict). Datasets the butler would {@code put} get deterministic ids here (UUIDv5 of type, run and
  * data ID) so that running a command again changes nothing; their file contents are not produced.
  */
 @ApplicationScoped
 public class InstrumentService {
+
+  private static final Logger LOG = Logger.getLogger(InstrumentService.class);
 
   private final RegistryLookup registries;
 
@@ -56,16 +63,21 @@ public class InstrumentService {
 
   public Outcome registerSkymap(String repo, String configText, String source) {
     SkyMapConfig config;
+    SkyMapDefinition definition;
+    Map<String, Object> record;
     try {
       config = SkyMapConfig.parse(configText, source == null ? "skymap config" : source);
+      definition = config.definition();
+      record = config.skymapRecord();
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
     Registry registry = registries.registry(repo);
-    Map<String, Object> record = config.skymapRecord();
     Map<String, Object> dataId = Map.of("skymap", config.name());
-    int[] counts = registry.transaction(c -> {
+    long start = System.nanoTime();
+    SkymapWrite written = registry.transaction(c -> {
       int inserted = registry.dimensions().insert(c, "skymap", List.of(record), Mode.SYNC);
+      TractPatchLoader.Loaded regions = TractPatchLoader.load(c, definition);
       registry.collections().register(c, SkyMapConfig.run(), CollectionType.RUN, null);
       registry.datasetTypes().register(c, SkyMapConfig.DATASET_TYPE, SkyMapConfig.STORAGE_CLASS, List.of("skymap"),
           false);
@@ -73,11 +85,31 @@ public class InstrumentService {
           registry.collections().get(c, SkyMapConfig.run()), List.of(new NewDataset(
               DatasetIds.forRun(SkyMapConfig.DATASET_TYPE, SkyMapConfig.run(), dataId), dataId,
               new FileRecord(config.datasetPath(), SkyMapConfig.FORMATTER, SkyMapConfig.STORAGE_CLASS, null, null))));
-      return new int[] {inserted, result.inserted()};
+      return new SkymapWrite(inserted, regions, result.inserted());
     });
-    return new Outcome("Skymap " + config.name() + " registered: " + record.get("tract_max") + " tracts of "
-        + record.get("patch_nx_max") + "x" + record.get("patch_ny_max") + " patches, hash " + config.sha1Hex()
-        + (counts[0] == 0 ? " (already registered)" : ""), List.of(SkyMapConfig.run()), counts[0], counts[1]);
+    if (!written.regions().nothing()) {
+      registry.analyze(List.of("tract", "patch"));
+      LOG.infof("repository %s: skymap %s, %d tract and %d patch records written in %.1f s", repo, config.name(),
+          written.regions().tracts(), written.regions().patches(), (System.nanoTime() - start) / 1e9);
+    }
+    String summary = "Skymap " + config.name() + " registered: " + record.get("tract_max") + " tracts of "
+        + record.get("patch_nx_max") + "x" + record.get("patch_ny_max") + " patches, hash " + config.sha1Hex();
+    if (written.skymaps() == 0) {
+      summary += " (already registered" + (written.regions().nothing() ? ")"
+          : "; " + describe(written.regions()) + " added)");
+    } else {
+      summary += "; " + describe(written.regions()) + " written";
+    }
+    long records = written.skymaps() + written.regions().tracts() + written.regions().patches();
+    return new Outcome(summary, List.of(SkyMapConfig.run()), Math.toIntExact(records), written.datasets());
+  }
+
+  /** What one register-skymap transaction inserted. */
+  private record SkymapWrite(int skymaps, TractPatchLoader.Loaded regions, int datasets) {
+  }
+
+  private static String describe(TractPatchLoader.Loaded regions) {
+    return regions.tracts() + " tract and " + regions.patches() + " patch records";
   }
 
   public Outcome writeCuratedCalibrations(String repo, String instrumentName, List<String> labels) {
