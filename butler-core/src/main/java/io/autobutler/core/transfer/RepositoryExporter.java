@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 import io.autobutler.core.dimensions.DimensionElement;
 import io.autobutler.core.dimensions.DimensionGroup;
 import io.autobutler.core.dimensions.DimensionUniverse;
+import io.autobutler.core.query.expr.ExpressionParser;
 import io.autobutler.core.query.expr.QueryContext;
 import io.autobutler.core.registry.Registry;
 import io.autobutler.core.registry.RegistryException;
@@ -103,6 +104,10 @@ public final class RepositoryExporter {
    */
   public ExportFile export(Registry registry, Selection selection, String datastoreRoot) {
     URI root = rootUri(datastoreRoot);
+    if (selection.where() != null) {
+      // A syntax error is an error even when no dataset type is searched (the query parses per dataset type).
+      ExpressionParser.parse(selection.where());
+    }
     return registry.transaction(c -> {
       DatasetQuery.Result found = datasetQuery.query(c, new DatasetQuery.Request(selection.datasetTypes(),
           selection.collections(), selection.where(), selection.binds() == null ? Map.of() : selection.binds(),
