@@ -1,12 +1,16 @@
 package io.autobutler.cli.repo;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,6 +93,43 @@ public final class CatalogClient {
     }
     return exchange(request(path).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * {@code GET {catalog}{path}?name=value&...} whose body (not JSON: e.g. an export file) is written to
+   * {@code target} as it arrives. The body goes to a temporary file next to {@code target} that replaces it only once
+   * complete, so a failure leaves an existing {@code target} as it was. A non-2xx answer is a
+   * {@link ServiceException} with the service's message.
+   */
+  public void download(String path, Map<String, List<String>> query, String accept, Path target) {
+    HttpRequest request = request(path + queryString(query)).setHeader("Accept", accept + ", application/json")
+        .GET().build();
+    HttpResponse<InputStream> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    } catch (IOException e) {
+      throw new CliException("cannot reach catalog-service at " + base + " (" + describe(e)
+          + "); is the stack up? Try ./autobutler status");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException("interrupted while waiting for catalog-service");
+    }
+    try (InputStream body = response.body()) {
+      if (response.statusCode() / 100 != 2) {
+        throw new ServiceException(response.statusCode(), errorMessage(response.statusCode(),
+            new String(body.readAllBytes(), StandardCharsets.UTF_8)));
+      }
+      Path folder = target.toAbsolutePath().getParent();
+      Path partial = Files.createTempFile(folder, "." + target.getFileName(), ".part");
+      try {
+        Files.copy(body, partial, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(partial);
+      }
+    } catch (IOException e) {
+      throw new CliException("cannot save the answer of catalog-service to " + target + ": " + describe(e));
+    }
   }
 
   /** {@code /api/repositories/<name>} followed by the given path, the name encoded as a path segment. */
