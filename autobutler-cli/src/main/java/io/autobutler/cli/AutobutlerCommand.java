@@ -10,6 +10,10 @@ import io.autobutler.cli.repo.AssociateCommand;
 import io.autobutler.cli.repo.CertifyCalibrationsCommand;
 import io.autobutler.cli.repo.CollectionChainCommand;
 import io.autobutler.cli.repo.CreateCommand;
+import io.autobutler.cli.repo.DecertifyCalibrationsCommand;
+import io.autobutler.cli.repo.DisassociateCommand;
+import io.autobutler.cli.repo.ExportCalibsCommand;
+import io.autobutler.cli.repo.ExportCommand;
 import io.autobutler.cli.repo.ImportCommand;
 import io.autobutler.cli.repo.QueryCollectionsCommand;
 import io.autobutler.cli.repo.QueryDatasetTypesCommand;
@@ -42,6 +46,10 @@ import picocli.CommandLine.Spec;
         QueryDatasetTypesCommand.class, QueryCollectionsCommand.class, RemoveCollectionsCommand.class,
         RegisterInstrumentCommand.class, RegisterSkymapCommand.class, WriteCuratedCalibrationsCommand.class,
         ImportCommand.class, QueryDatasetsCommand.class, AssociateCommand.class, CertifyCalibrationsCommand.class,
+        DisassociateCommand.class,
+        DecertifyCalibrationsCommand.class,
+        ExportCommand.class,
+        ExportCalibsCommand.class,
         BenchCommand.class, HelpCommand.class},
     footer = {
         "",

@@ -7,6 +7,9 @@ import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -112,6 +115,33 @@ public final class CatalogClient {
     return json(send("POST", path, "application/json", json));
   }
 
+  /**
+   * {@code GET {catalog}{path}?name=value&...} whose body (not JSON: e.g. an export file) is written to
+   * {@code target} as it arrives. The body goes to a temporary file next to {@code target} that replaces it only once
+   * complete, so a failure leaves an existing {@code target} as it was. A non-2xx answer is a
+   * {@link ServiceException} with the service's message.
+   */
+  public void download(String path, Map<String, List<String>> query, String accept, Path target) {
+    try {
+      HttpURLConnection connection = open("GET", path + queryString(query), accept + ", application/json", null);
+      int status = connection.getResponseCode();
+      if (status / 100 != 2) {
+        throw new ServiceException(status, errorMessage(status, readBody(connection, status)));
+      }
+      Path folder = target.toAbsolutePath().getParent();
+      Path partial = Files.createTempFile(folder, "." + target.getFileName(), ".part");
+      try (InputStream body = connection.getInputStream()) {
+        Files.copy(body, partial, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(partial);
+      }
+    } catch (IOException e) {
+      throw new CliException("cannot save the answer of catalog-service at " + base + " to " + target + ": "
+          + describe(e));
+    }
+  }
+
   /** {@code /api/repositories/<name>} followed by the given path, the name encoded as a path segment. */
   public static String repositoryPath(String repository, String rest) {
     return "/api/repositories/" + pathSegment(repository) + (rest.isEmpty() || rest.startsWith("/") ? rest : "/" + rest);
@@ -135,41 +165,52 @@ public final class CatalogClient {
     }
   }
 
-  /** One request; a JSON body is sent when {@code jsonBody} is not null. */
+  /** One request, its body read whole. */
   private Answer send(String method, String pathAndQuery, String accept, String jsonBody) {
     try {
-      HttpURLConnection connection = (HttpURLConnection) URI.create(base + pathAndQuery).toURL().openConnection();
-      connection.setRequestMethod(method);
-      connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
-      // Imports of a campaign's export files take minutes.
-      connection.setReadTimeout((int) READ_TIMEOUT.toMillis());
-      connection.setRequestProperty("Accept", accept);
-      token.ifPresent(t -> connection.setRequestProperty("Authorization", "Bearer " + t));
-      if (jsonBody != null) {
-        byte[] bytes = jsonBody.getBytes(StandardCharsets.UTF_8);
-        connection.setDoOutput(true);
-        if (bytes.length > STREAMED_BODY_BYTES) {
-          // Large bodies (export files) are not copied once more; but in streaming mode a 401 loses its message.
-          connection.setFixedLengthStreamingMode(bytes.length);
-        }
-        connection.setRequestProperty("Content-Type", "application/json");
-        try (OutputStream out = connection.getOutputStream()) {
-          out.write(bytes);
-        }
-      }
+      HttpURLConnection connection = open(method, pathAndQuery, accept, jsonBody);
       int status = connection.getResponseCode();
-      InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
-      String body = "";
-      if (in != null) {
-        try (in) {
-          body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-      }
+      String body = readBody(connection, status);
       List<String> warnings = connection.getHeaderFields().getOrDefault(WARNING_HEADER, List.of());
       return new Answer(status, body, warnings);
     } catch (IOException e) {
       throw new CliException("cannot reach catalog-service at " + base + " (" + describe(e)
           + "); is the stack up? Try ./autobutler status");
+    }
+  }
+
+  /** Sends a request (with a JSON body when {@code jsonBody} is not null); the answer is read by the caller. */
+  private HttpURLConnection open(String method, String pathAndQuery, String accept, String jsonBody)
+      throws IOException {
+    HttpURLConnection connection = (HttpURLConnection) URI.create(base + pathAndQuery).toURL().openConnection();
+    connection.setRequestMethod(method);
+    connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+    // Imports of a campaign's export files take minutes.
+    connection.setReadTimeout((int) READ_TIMEOUT.toMillis());
+    connection.setRequestProperty("Accept", accept);
+    token.ifPresent(t -> connection.setRequestProperty("Authorization", "Bearer " + t));
+    if (jsonBody != null) {
+      byte[] bytes = jsonBody.getBytes(StandardCharsets.UTF_8);
+      connection.setDoOutput(true);
+      if (bytes.length > STREAMED_BODY_BYTES) {
+        // Large bodies (export files) are not copied once more; but in streaming mode a 401 loses its message.
+        connection.setFixedLengthStreamingMode(bytes.length);
+      }
+      connection.setRequestProperty("Content-Type", "application/json");
+      try (OutputStream out = connection.getOutputStream()) {
+        out.write(bytes);
+      }
+    }
+    return connection;
+  }
+
+  private static String readBody(HttpURLConnection connection, int status) throws IOException {
+    InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+    if (in == null) {
+      return "";
+    }
+    try (in) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 

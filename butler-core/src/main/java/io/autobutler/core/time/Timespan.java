@@ -1,5 +1,7 @@
 package io.autobutler.core.time;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -97,6 +99,31 @@ public record Timespan(long beginNanos, long endNanos) {
   /** Whether the two half-open intervals share any instant (never for an empty timespan). */
   public boolean overlaps(Timespan other) {
     return !isEmpty() && !other.isEmpty() && beginNanos < other.endNanos && other.beginNanos < endNanos;
+  }
+
+  /** The instants both timespans share (empty when they do not overlap). */
+  public Timespan intersection(Timespan other) {
+    return new Timespan(Math.max(beginNanos, other.beginNanos), Math.min(endNanos, other.endNanos));
+  }
+
+  /**
+   * What is left of this timespan once {@code other} is taken out, as daf_butler's {@code Timespan.difference}:
+   * nothing when {@code other} covers it, itself when they do not overlap, else the part before {@code other}
+   * and/or the part after it (two pieces when {@code other} lies strictly inside). The pieces are never empty.
+   */
+  public List<Timespan> difference(Timespan other) {
+    Timespan common = intersection(other);
+    if (common.isEmpty()) {
+      return isEmpty() ? List.of() : List.of(this);
+    }
+    List<Timespan> pieces = new ArrayList<>(2);
+    if (common.beginNanos > beginNanos) {
+      pieces.add(new Timespan(beginNanos, common.beginNanos));
+    }
+    if (common.endNanos < endNanos) {
+      pieces.add(new Timespan(common.endNanos, endNanos));
+    }
+    return pieces;
   }
 
   /** The PostgreSQL INT8RANGE text of this timespan: {@code [begin,end)} or {@code empty}. */

@@ -6,6 +6,7 @@ import io.autobutler.core.transfer.YamlTree.Mapping;
 import io.autobutler.core.transfer.YamlTree.Node;
 import io.autobutler.core.transfer.YamlTree.Scalar;
 import io.autobutler.core.transfer.YamlTree.Sequence;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -51,13 +52,18 @@ public final class ExportFileWriter {
     return PyYamlEmitter.emit(new Builder().root(file));
   }
 
+  /** Writes the text to {@code out} as it is produced, without holding it whole in memory; flushes at the end. */
   public void write(ExportFile file, Writer out) throws IOException {
-    out.write(write(file));
+    Writer buffered = new BufferedWriter(out, 1 << 16);
+    PyYamlEmitter.emit(new Builder().root(file), buffered);
+    buffered.flush();
   }
 
   /** Writes the file as UTF-8 (the text itself is ASCII: other characters are escaped). */
   public void write(ExportFile file, Path path) throws IOException {
-    Files.writeString(path, write(file), StandardCharsets.UTF_8);
+    try (Writer out = Files.newBufferedWriter(path, StandardCharsets.UTF_8)) {
+      write(file, out);
+    }
   }
 
   /** Builds the node graph, the equivalent of the dicts daf_butler hands to {@code yaml.dump}. */

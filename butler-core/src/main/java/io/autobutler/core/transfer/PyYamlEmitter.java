@@ -4,6 +4,10 @@ import io.autobutler.core.transfer.YamlTree.Mapping;
 import io.autobutler.core.transfer.YamlTree.Node;
 import io.autobutler.core.transfer.YamlTree.Scalar;
 import io.autobutler.core.transfer.YamlTree.Sequence;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -26,7 +30,7 @@ final class PyYamlEmitter {
   private static final int BEST_WIDTH = 80;
   private static final String DEFAULT_PREFIX = "tag:yaml.org,2002:";
 
-  private final StringBuilder out = new StringBuilder();
+  private final Writer out;
   private final PyYamlResolver resolver = PyYamlResolver.INSTANCE;
   private final Map<Node, String> anchors = new IdentityHashMap<>();
   private final Map<Node, Boolean> emitted = new IdentityHashMap<>();
@@ -44,21 +48,36 @@ final class PyYamlEmitter {
   private boolean indention = true;
   private boolean openEnded;
 
-  private PyYamlEmitter() {
+  private PyYamlEmitter(Writer out) {
+    this.out = out;
   }
 
   /** The YAML text of one document with {@code root} as its root node. */
   static String emit(Node root) {
-    PyYamlEmitter emitter = new PyYamlEmitter();
-    emitter.assignAnchors(root);
-    emitter.node(root, true, false, false);
-    // Document end (implicit): finish the last line.
-    emitter.writeIndent();
-    if (emitter.openEnded) {
-      emitter.writeIndicator("...", true, false, false);
-      emitter.writeIndent();
+    StringWriter text = new StringWriter();
+    try {
+      emit(root, text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return emitter.out.toString();
+    return text.toString();
+  }
+
+  /** Writes one document with {@code root} as its root node to {@code out}, as it goes. */
+  static void emit(Node root, Writer out) throws IOException {
+    PyYamlEmitter emitter = new PyYamlEmitter(out);
+    emitter.assignAnchors(root);
+    try {
+      emitter.node(root, true, false, false);
+      // Document end (implicit): finish the last line.
+      emitter.writeIndent();
+      if (emitter.openEnded) {
+        emitter.writeIndicator("...", true, false, false);
+        emitter.writeIndent();
+      }
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
   }
 
   // ---------------------------------------------------------------------------------------------- serializer
@@ -396,7 +415,11 @@ final class PyYamlEmitter {
   // ---------------------------------------------------------------------------------------------- writers
 
   private void write(String data) {
-    out.append(data);
+    try {
+      out.write(data);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private void writeIndicator(String indicator, boolean needWhitespace, boolean whitespaceAfter,

@@ -83,4 +83,23 @@ class TimespanTest {
     assertThat(Timespan.of(T1, null).toString()).isEqualTo("[2024-11-08 12:00:00.000000000, +inf)");
     assertThat(Timespan.EMPTY.toString()).isEqualTo("(empty)");
   }
+
+  @Test
+  void differenceRemovesTruncatesOrSplitsAsDafButler() {
+    Timespan span = Timespan.ofNanos(100, 200);
+    assertThat(Timespan.ofNanos(120, 180).difference(span)).isEmpty();
+    assertThat(Timespan.ofNanos(100, 200).difference(span)).isEmpty();
+    assertThat(Timespan.ofNanos(50, 150).difference(span)).containsExactly(Timespan.ofNanos(50, 100));
+    assertThat(Timespan.ofNanos(150, 250).difference(span)).containsExactly(Timespan.ofNanos(200, 250));
+    assertThat(Timespan.ofNanos(50, 250).difference(span))
+        .containsExactly(Timespan.ofNanos(50, 100), Timespan.ofNanos(200, 250));
+    assertThat(Timespan.UNBOUNDED.difference(span)).containsExactly(Timespan.of(null, new TaiTime(100)),
+        Timespan.of(new TaiTime(200), null));
+    // Adjacent (half-open) and disjoint timespans are left whole; the empty one has nothing to leave.
+    assertThat(Timespan.ofNanos(200, 300).difference(span)).containsExactly(Timespan.ofNanos(200, 300));
+    assertThat(Timespan.ofNanos(10, 20).difference(span)).containsExactly(Timespan.ofNanos(10, 20));
+    assertThat(Timespan.EMPTY.difference(span)).isEmpty();
+    assertThat(span.difference(Timespan.EMPTY)).containsExactly(span);
+    assertThat(span.difference(Timespan.UNBOUNDED)).isEmpty();
+  }
 }

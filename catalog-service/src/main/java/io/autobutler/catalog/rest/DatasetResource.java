@@ -6,7 +6,6 @@ import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,10 +29,15 @@ import io.autobutler.catalog.service.RegistryLookup;
 import io.autobutler.core.registry.Registry;
 import io.autobutler.core.registry.collections.CollectionType;
 import io.autobutler.core.registry.datasets.DatasetQuery;
+import io.autobutler.core.registry.datasets.FoundDatasets;
 import io.autobutler.core.table.TextTable;
 import io.autobutler.core.time.TaiTime;
+import io.autobutler.core.time.Timespan;
 
-/** Datasets of one repository: {@code query-datasets}, {@code associate}, {@code certify-calibrations}. */
+/**
+ * Datasets of one repository: {@code query-datasets}, {@code associate}, {@code disassociate},
+ * {@code certify-calibrations}, {@code decertify-calibrations}.
+ */
 @Path("/api/repositories/{repo}")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -113,11 +117,32 @@ public class DatasetResource {
     Registry registry = registries.registry(repo);
     return registry.transaction(c -> {
       registry.collections().register(c, request.collection(), CollectionType.TAGGED, null);
-      List<UUID> ids = ids(datasetQuery.query(c, new DatasetQuery.Request(request.datasetTypes(),
+      List<UUID> ids = FoundDatasets.ids(datasetQuery.query(c, new DatasetQuery.Request(request.datasetTypes(),
           request.collections(), request.where(), Map.of(), request.findFirst(), request.limit(), false)));
       int added = ids.isEmpty() ? 0
           : registry.datasets().associate(c, registry.collections().get(c, request.collection()), ids);
       return Map.of("collection", request.collection(), "found", ids.size(), "added", added);
+    });
+  }
+
+  /** {@code disassociate}: what a query finds, removed from a TAGGED collection (datasets not in it are ignored). */
+  public record Disassociate(String collection, List<String> datasetTypes, List<String> collections, String where,
+                             boolean findFirst, int limit) {
+  }
+
+  @POST
+  @Path("disassociate")
+  @Operation(summary = "disassociate: remove the datasets a query finds from a TAGGED collection (Registry"
+      + ".disassociate: only TAGGED collections; datasets not in it are ignored)")
+  public Map<String, Object> disassociate(@PathParam("repo") String repo, Disassociate request) {
+    require(request != null && request.collection() != null, "'collection' is required");
+    Registry registry = registries.registry(repo);
+    return registry.transaction(c -> {
+      var tagged = registry.collections().get(c, request.collection());
+      List<UUID> ids = FoundDatasets.ids(datasetQuery.query(c, new DatasetQuery.Request(request.datasetTypes(),
+          request.collections(), request.where(), Map.of(), request.findFirst(), request.limit(), false)));
+      int removed = registry.datasets().disassociate(c, tagged, ids);
+      return Map.of("collection", request.collection(), "found", ids.size(), "removed", removed);
     });
   }
 
@@ -138,7 +163,7 @@ public class DatasetResource {
     Registry registry = registries.registry(repo);
     return registry.transaction(c -> {
       registry.collections().register(c, request.outputCollection(), CollectionType.CALIBRATION, null);
-      List<UUID> ids = ids(datasetQuery.query(c, new DatasetQuery.Request(List.of(request.datasetType()),
+      List<UUID> ids = FoundDatasets.ids(datasetQuery.query(c, new DatasetQuery.Request(List.of(request.datasetType()),
           List.of(request.inputCollection()), null, Map.of(), !request.searchAllInputs(), 0, false)));
       int certified = ids.isEmpty() ? 0 : registry.datasets().certify(c,
           registry.collections().get(c, request.outputCollection()), ids, begin, end);
@@ -146,7 +171,41 @@ public class DatasetResource {
     });
   }
 
-  private static Long time(String text, String field) {
+  /**
+   * {@code decertify-calibrations}: {@code [beginDate, endDate)} taken out of the certifications of a dataset type in
+   * a CALIBRATION collection, for every data ID or those of the datasets {@code where} selects there.
+   */
+  public record Decertify(String collection, String datasetType, String beginDate, String endDate, String where) {
+  }
+
+  @POST
+  @Path("decertify-calibrations")
+  @Operation(summary = "decertify-calibrations: take [begin, end) (TAI; unbounded when absent) out of the"
+      + " certifications of a dataset type in a CALIBRATION collection, truncating or splitting the ranges that"
+      + " overlap it (Registry.decertify); 'where' restricts it to the data IDs of the datasets it selects there")
+  public Map<String, Object> decertify(@PathParam("repo") String repo, Decertify request) {
+    require(request != null && request.collection() != null && request.datasetType() != null,
+        "'collection' and 'datasetType' are required");
+    Long begin = time(request.beginDate(), "beginDate");
+    Long end = time(request.endDate(), "endDate");
+    require(begin == null || end == null || begin < end, "beginDate must be before endDate (the range is [begin,"
+        + " end)): " + request.beginDate() + " is not before " + request.endDate());
+    Timespan span = Timespan.ofNanos(begin == null ? TaiTime.EPOCH.nanos() : begin,
+        end == null ? TaiTime.MAX.nanos() : end);
+    Registry registry = registries.registry(repo);
+    return registry.transaction(c -> {
+      var calibration = registry.collections().get(c, request.collection());
+      var type = registry.datasetTypes().get(c, request.datasetType());
+      List<UUID> selected = request.where() == null || request.where().isBlank() ? null
+          : FoundDatasets.ids(datasetQuery.query(c, new DatasetQuery.Request(List.of(type.name()),
+              List.of(calibration.name()), request.where(), Map.of(), false, 0, false)));
+      var result = registry.datasets().decertify(c, calibration, type, span, selected);
+      return Map.of("collection", calibration.name(), "datasetType", type.name(),
+          "certifications", result.certifications(), "remainingRanges", result.remainingRanges());
+    });
+  }
+
+  static Long time(String text, String field) {
     if (text == null || text.isBlank()) {
       return null;
     }
@@ -158,16 +217,8 @@ public class DatasetResource {
     }
   }
 
-  private static List<UUID> ids(DatasetQuery.Result result) {
-    List<UUID> ids = new ArrayList<>();
-    for (TextTable table : result.tables()) {
-      table.rows().forEach(row -> ids.add(UUID.fromString(row.get(2))));
-    }
-    return ids;
-  }
-
   /** {@code name=value} binds; integers stay integers. */
-  private static Map<String, Object> parseBinds(List<String> binds) {
+  static Map<String, Object> parseBinds(List<String> binds) {
     Map<String, Object> values = new LinkedHashMap<>();
     if (binds != null) {
       for (String bind : binds) {

@@ -115,4 +115,108 @@ class DatasetResourceTest {
         .post(base + "/certify-calibrations").then().statusCode(400)
         .body("error", containsString("not a calibration dataset type"));
   }
+
+  private void importRich() throws Exception {
+    write().body(Map.of("exportFile", Files.readString(EXPORTS.resolve("rich-export.yaml")), "directory",
+            "file:///data/repo", "transfer", "direct"))
+        .post(base + "/import").then().statusCode(200).body("datasets", equalTo(7));
+  }
+
+  @Test
+  void disassociateRemovesWhatAQueryFindsFromATaggedCollectionOnly() throws Exception {
+    importRich();
+    Map<String, Object> request = Map.of("collection", "LSSTComCam/raw/selected", "datasetTypes", List.of("raw"),
+        "collections", List.of("LSSTComCam/raw/all"), "where", "detector IN (0, 1)");
+    // detector 1 is not in the TAGGED collection: ignored, as by Registry.disassociate.
+    write().body(request).post(base + "/disassociate").then().statusCode(200)
+        .body("found", equalTo(2)).body("removed", equalTo(1));
+    write().body(request).post(base + "/disassociate").then().statusCode(200)
+        .body("found", equalTo(2)).body("removed", equalTo(0));
+    given().queryParam("collections", "LSSTComCam/raw/selected").queryParam("datasetType", "raw")
+        .get(base + "/datasets").then().statusCode(200).body("tables[0].rows", hasSize(1))
+        .body("tables[0].rows[0][2]", equalTo("7c6b5a49-3827-4615-8049-3e2d1c0b9a8f"));
+
+    write().body(Map.of("collection", "LSSTComCam/raw/all", "datasetTypes", List.of("raw")))
+        .post(base + "/disassociate").then().statusCode(400)
+        .body("error", equalTo("Cannot disassociate datasets with collection 'LSSTComCam/raw/all' of type RUN; it"
+            + " must be TAGGED."));
+    write().body(Map.of("collection", "no/such/tag")).post(base + "/disassociate").then().statusCode(404)
+        .body("error", containsString("no/such/tag"));
+    write().body(Map.of("datasetTypes", List.of("raw"))).post(base + "/disassociate").then().statusCode(400)
+        .body("error", equalTo("'collection' is required"));
+    write().body(Map.of("collection", "LSSTComCam/raw/selected", "where", "detector =")).post(base + "/disassociate")
+        .then().statusCode(400).body("error", containsString("--where"));
+    given().queryParam("collections", "LSSTComCam/raw/selected").get(base + "/datasets").then()
+        .body("tables[0].rows", hasSize(1));
+  }
+
+  @Test
+  void decertifySplitsTruncatesAndRemovesValidityRanges() throws Exception {
+    importRich();
+    String calib = "LSSTComCam/calib/DM-48650";
+    // detector 2 is certified over [2024-11-08 12:00, 2024-11-09 12:00): a range inside it splits it in two.
+    write().body(Map.of("collection", calib, "datasetType", "bias", "beginDate", "2024-11-08T18:00:00",
+            "endDate", "2024-11-09T00:00:00", "where", "detector = 2"))
+        .post(base + "/decertify-calibrations").then().statusCode(200)
+        .body("certifications", equalTo(1)).body("remainingRanges", equalTo(2));
+    // detector 0 is certified over (-inf, 2024-11-01) and [2024-11-01, +inf): from 2024-12-01 on, the second is
+    // truncated; detector 1's [2024-11-01, +inf) too.
+    write().body(Map.of("collection", calib, "datasetType", "bias", "beginDate", "2024-12-01T00:00:00"))
+        .post(base + "/decertify-calibrations").then().statusCode(200)
+        .body("certifications", equalTo(2)).body("remainingRanges", equalTo(2));
+    String exported = given().queryParam("collections", calib).get(base + "/export").then().statusCode(200)
+        .extract().asString();
+    org.assertj.core.api.Assertions.assertThat(exported).contains("""
+          - timespan: !lsst.daf.butler.Timespan
+              begin: null
+              end: !butler_time/tai/iso '2024-11-01 00:00:00.000000000'
+            dataset_ids:
+            - *id001
+          - timespan: !lsst.daf.butler.Timespan
+              begin: !butler_time/tai/iso '2024-11-01 00:00:00.000000000'
+              end: !butler_time/tai/iso '2024-12-01 00:00:00.000000000'
+            dataset_ids:
+            - *id001
+            - *id002
+          - timespan: !lsst.daf.butler.Timespan
+              begin: !butler_time/tai/iso '2024-11-08 12:00:00.000000000'
+              end: !butler_time/tai/iso '2024-11-08 18:00:00.000000000'
+            dataset_ids:
+            - *id003
+          - timespan: !lsst.daf.butler.Timespan
+              begin: !butler_time/tai/iso '2024-11-09 00:00:00.000000000'
+              end: !butler_time/tai/iso '2024-11-09 12:00:00.000000000'
+            dataset_ids:
+            - *id003
+        """);
+    // Everything, all of time.
+    write().body(Map.of("collection", calib, "datasetType", "bias")).post(base + "/decertify-calibrations").then()
+        .statusCode(200).body("certifications", equalTo(5)).body("remainingRanges", equalTo(0));
+  }
+
+  @Test
+  void decertifyRefusesBadRequestsWithTheReason() throws Exception {
+    importRich();
+    String calib = "LSSTComCam/calib/DM-48650";
+    write().body(Map.of("collection", calib, "datasetType", "bias", "beginDate", "2024-11-09T00:00:00",
+            "endDate", "2024-11-08T00:00:00")).post(base + "/decertify-calibrations").then().statusCode(400)
+        .body("error", containsString("beginDate must be before endDate"));
+    write().body(Map.of("collection", calib, "datasetType", "bias", "beginDate", "yesterday"))
+        .post(base + "/decertify-calibrations").then().statusCode(400)
+        .body("error", containsString("beginDate: 'yesterday' is not an ISO-8601 TAI date-time"));
+    write().body(Map.of("collection", "LSSTComCam/calib/DM-48650/run", "datasetType", "bias"))
+        .post(base + "/decertify-calibrations").then().statusCode(400)
+        .body("error", containsString("of type RUN; it must be CALIBRATION"));
+    write().body(Map.of("collection", calib, "datasetType", "raw")).post(base + "/decertify-calibrations").then()
+        .statusCode(400).body("error", containsString("'raw', which is not a calibration dataset type"));
+    write().body(Map.of("collection", calib, "datasetType", "flat")).post(base + "/decertify-calibrations").then()
+        .statusCode(404).body("error", containsString("flat"));
+    write().body(Map.of("collection", calib)).post(base + "/decertify-calibrations").then().statusCode(400)
+        .body("error", equalTo("'collection' and 'datasetType' are required"));
+    write().body(Map.of("collection", calib, "datasetType", "bias", "where", "detector = 'x' +"))
+        .post(base + "/decertify-calibrations").then().statusCode(400).body("error", containsString("--where"));
+    // Nothing was decertified.
+    write().body(Map.of("collection", calib, "datasetType", "bias")).post(base + "/decertify-calibrations").then()
+        .statusCode(200).body("certifications", equalTo(4));
+  }
 }

@@ -24,6 +24,7 @@ import io.autobutler.core.dimensions.FieldType;
 import io.autobutler.core.registry.RegistryException;
 import io.autobutler.core.registry.collections.CollectionRecord;
 import io.autobutler.core.registry.collections.CollectionType;
+import io.autobutler.core.time.Timespan;
 
 /**
  * Datasets, their datastore records and their TAGGED and CALIBRATION memberships, with daf_butler's import rules:
@@ -334,6 +335,71 @@ public final class DatasetManager {
       }
       throw e;
     }
+  }
+
+  /** What a decertify did: the certifications it touched, and the ranges left of them (truncated or split). */
+  public record Decertified(int certifications, int remainingRanges) {
+  }
+
+  /**
+   * daf_butler's {@code Registry.decertify}: within a CALIBRATION collection, takes {@code span} out of every
+   * certification of {@code type} that overlaps it. A certification inside the span is removed; one that sticks out
+   * on one side is truncated; one that covers the span is split in two. {@code dataIdsOf} restricts this to the
+   * data IDs of those datasets (null: every data ID of the type; empty: none).
+   */
+  public Decertified decertify(Connection c, CollectionRecord calibration, DatasetType type, Timespan span,
+                               List<UUID> dataIdsOf) throws SQLException {
+    requireType(calibration, CollectionType.CALIBRATION, "decertify");
+    if (!type.isCalibration()) {
+      throw new RegistryException(INVALID_ARGUMENT, "Cannot decertify datasets of dataset type '" + type.name()
+          + "', which is not a calibration dataset type.");
+    }
+    if (span.isEmpty() || (dataIdsOf != null && dataIdsOf.isEmpty())) {
+      return new Decertified(0, 0);
+    }
+    List<UUID> ids = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
+    List<Long> begins = new ArrayList<>();
+    List<Long> ends = new ArrayList<>();
+    int touched = 0;
+    // The deleted rows' ranges free their place in the exclusion constraint before the pieces go back in.
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM dataset_calibs k WHERE k.collection_id = ?"
+        + " AND k.dataset_type_id = ? AND k.timespan && ?::int8range"
+        + (dataIdsOf == null ? "" : " AND k.data_id_key IN (SELECT d.data_id_key FROM dataset d"
+            + " WHERE d.id = ANY (?) AND d.dataset_type_id = k.dataset_type_id)")
+        + " RETURNING k.dataset_id, k.data_id_key, lower(k.timespan), upper(k.timespan)")) {
+      ps.setLong(1, calibration.id());
+      ps.setLong(2, type.id());
+      ps.setString(3, span.toPostgresRange());
+      if (dataIdsOf != null) {
+        ps.setArray(4, c.createArrayOf("uuid", dataIdsOf.toArray()));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          touched++;
+          for (Timespan piece : Timespan.ofNanos(rs.getLong(3), rs.getLong(4)).difference(span)) {
+            ids.add(rs.getObject(1, UUID.class));
+            keys.add(rs.getString(2));
+            begins.add(piece.beginNanos());
+            ends.add(piece.endNanos());
+          }
+        }
+      }
+    }
+    if (!ids.isEmpty()) {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO dataset_calibs (collection_id, dataset_id,"
+          + " dataset_type_id, data_id_key, timespan) SELECT ?, t.id, ?, t.k, int8range(t.b, t.e, '[)')"
+          + " FROM unnest(?::uuid[], ?::text[], ?::bigint[], ?::bigint[]) AS t(id, k, b, e)")) {
+        ps.setLong(1, calibration.id());
+        ps.setLong(2, type.id());
+        ps.setArray(3, c.createArrayOf("uuid", ids.toArray()));
+        ps.setArray(4, c.createArrayOf("text", keys.toArray()));
+        ps.setArray(5, c.createArrayOf("bigint", begins.toArray()));
+        ps.setArray(6, c.createArrayOf("bigint", ends.toArray()));
+        ps.executeUpdate();
+      }
+    }
+    return new Decertified(touched, ids.size());
   }
 
   /** PostgreSQL's DETAIL line of a constraint violation, which names the conflicting key. */

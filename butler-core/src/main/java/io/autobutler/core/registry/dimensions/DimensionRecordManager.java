@@ -97,26 +97,48 @@ public final class DimensionRecordManager {
 
   /** Reads the records of an element, in key order, keyed as {@link #insert} takes them. */
   public List<Map<String, Object>> read(Connection c, String elementName) throws SQLException {
+    return read(c, elementName, null, List.of());
+  }
+
+  /**
+   * Reads the records of an element whose key is among the rows of {@code keySelect}, in key order, keyed as
+   * {@link #insert} takes them. {@code keySelect} is trusted SQL (a SELECT of the element's
+   * {@link #keyColumns(String) key columns}, in that order) whose {@code ?} are bound to {@code parameters}.
+   */
+  public List<Map<String, Object>> read(Connection c, String elementName, String keySelect, List<Object> parameters)
+      throws SQLException {
     DimensionElement element = universe.element(elementName).filter(DimensionElement::hasTable)
         .orElseThrow(() -> new RegistryException(INVALID_ARGUMENT, "'" + elementName
             + "' is not a dimension element with records"));
     List<String> columns = columns(element);
     String select = String.join(", ", columns.stream().map(col -> col.equals("timespan")
         ? "lower(timespan) AS datetime_begin, upper(timespan) AS datetime_end" : quote(col)).toList());
-    String order = String.join(", ", keyColumns(element).stream().map(DimensionRecordManager::quote).toList());
+    String key = String.join(", ", keyColumns(element).stream().map(DimensionRecordManager::quote).toList());
+    String where = keySelect == null ? "" : " WHERE (" + key + ") IN (" + keySelect + ")";
     List<Map<String, Object>> records = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT " + select + " FROM " + quote(element.name())
-        + " ORDER BY " + order); ResultSet rs = ps.executeQuery()) {
-      int count = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        Map<String, Object> record = new LinkedHashMap<>();
-        for (int i = 1; i <= count; i++) {
-          record.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + select + " FROM " + quote(element.name()) + where
+        + " ORDER BY " + key)) {
+      for (int i = 0; i < parameters.size(); i++) {
+        ps.setObject(i + 1, parameters.get(i));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        int count = rs.getMetaData().getColumnCount();
+        while (rs.next()) {
+          Map<String, Object> record = new LinkedHashMap<>();
+          for (int i = 1; i <= count; i++) {
+            record.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
+          }
+          records.add(record);
         }
-        records.add(record);
       }
     }
     return records;
+  }
+
+  /** The fields that identify a record of the element: its required dimensions, then its own key if it has one. */
+  public static List<String> keyColumns(String elementName) {
+    return keyColumns(DimensionUniverse.v7().element(elementName)
+        .orElseThrow(() -> new IllegalArgumentException("unknown dimension element '" + elementName + "'")));
   }
 
   /** The table's columns in order: required dimensions, own key, implied dimensions, fields, region, timespan. */
