@@ -14,6 +14,7 @@ import io.autobutler.cli.repo.ImportCommand;
 import io.autobutler.cli.repo.QueryCollectionsCommand;
 import io.autobutler.cli.repo.QueryDatasetTypesCommand;
 import io.autobutler.cli.repo.QueryDatasetsCommand;
+import io.autobutler.cli.repo.QueryDimensionRecordsCommand;
 import io.autobutler.cli.repo.RegisterDatasetTypeCommand;
 import io.autobutler.cli.repo.RegisterInstrumentCommand;
 import io.autobutler.cli.repo.RegisterSkymapCommand;
@@ -42,6 +43,7 @@ import picocli.CommandLine.Spec;
         QueryDatasetTypesCommand.class, QueryCollectionsCommand.class, RemoveCollectionsCommand.class,
         RegisterInstrumentCommand.class, RegisterSkymapCommand.class, WriteCuratedCalibrationsCommand.class,
         ImportCommand.class, QueryDatasetsCommand.class, AssociateCommand.class, CertifyCalibrationsCommand.class,
+        QueryDimensionRecordsCommand.class,
         BenchCommand.class, HelpCommand.class},
     footer = {
         "",

@@ -43,6 +43,16 @@ class SqlTranslatorTest {
     throw new AssertionError("no error for " + expression);
   }
 
+  private static ExpressionException error(String expression, QueryContext context, boolean widen) {
+    try {
+      QueryContext widened = widen ? widened(context, expression) : context;
+      SqlTranslator.translate(expression, widened);
+    } catch (ExpressionException e) {
+      return e;
+    }
+    throw new AssertionError("no error for " + expression);
+  }
+
   private static void assertSql(SqlPredicate predicate, String sql, Object... parameters) {
     assertThat(predicate.sql()).isEqualTo(sql);
     assertThat(predicate.parameters()).containsExactly(parameters);
@@ -136,6 +146,64 @@ class SqlTranslatorTest {
         DimensionUniverse.v7().group(List.of("instrument", "group"))).datasetType("g").build();
     assertThat(withGroupTable.joinClauses(List.of("group"))).isEqualTo("JOIN \"group\" ON \"group\".instrument ="
         + " d.instrument AND \"group\".name = d.\"group\"");
+  }
+
+  // ------------------------------------------------------------------------------------------- widening
+
+  private static QueryContext widened(QueryContext context, String expression) {
+    return context.widenedFor(ExpressionParser.parse(expression).orElseThrow());
+  }
+
+  @Test
+  void dimensionsOutsideTheQueryWidenItThroughTheElementsThatRelateThem() {
+    QueryContext rawByVisit = widened(RAW, "visit = 42");
+    assertThat(rawByVisit.dimensions().names()).contains("visit").containsAll(RAW.dimensions().names());
+    assertThat(rawByVisit.baseDimensions()).isEqualTo(RAW.dimensions());
+    SqlPredicate p = SqlTranslator.translate("visit = 42", rawByVisit);
+    assertSql(p, "visit_definition.visit = ?", 42L);
+    // exposure and visit both imply physical_filter and day_obs: joined rows agree on them, as in daf_butler
+    assertThat(rawByVisit.relationshipElements()).containsExactly("physical_filter", "exposure", "visit",
+        "visit_definition");
+    assertThat(rawByVisit.joinClauses(rawByVisit.relationshipElements())).isEqualTo(
+        "JOIN exposure ON exposure.instrument = d.instrument AND exposure.id = d.exposure"
+            + " JOIN physical_filter ON physical_filter.instrument = d.instrument"
+            + " AND physical_filter.name = exposure.physical_filter"
+            + " JOIN visit_definition ON visit_definition.instrument = d.instrument"
+            + " AND visit_definition.exposure = d.exposure"
+            + " JOIN visit ON visit.instrument = d.instrument AND visit.id = visit_definition.visit"
+            + " AND visit.physical_filter = exposure.physical_filter AND visit.day_obs = exposure.day_obs");
+    // a qualified field widens too; an unqualified one is looked up in the dataset type's dimensions only
+    assertThat(widened(CALEXP, "exposure.observation_type = 'science'").dimensions().names()).contains("exposure");
+    assertThat(error("observation_type = 'science'", CALEXP))
+        .hasMessage("Unrecognized identifier 'observation_type' (line: 1, pos: 1)");
+    assertSql(SqlTranslator.translate("exposure.observation_type = 'science'",
+        widened(CALEXP, "exposure.observation_type = 'science'")), "exposure.observation_type = ?", "science");
+    // nothing relates visit_system to raws but the instrument: its own table, as daf_butler joins it
+    QueryContext bySystem = widened(RAW, "visit_system = 2");
+    assertThat(bySystem.joinClauses(SqlTranslator.translate("visit_system = 2", bySystem).elementsToJoin()))
+        .isEqualTo("JOIN visit_system ON visit_system.instrument = d.instrument");
+    assertThat(widened(RAW, "detector = 1")).isSameAs(RAW);
+  }
+
+  @Test
+  void recordsOfAnElementReadKeysFromItsTable() {
+    QueryContext exposures = QueryContext.forElement(DimensionUniverse.v7(), "exposure").build();
+    assertSql(SqlTranslator.translate("exposure > 5 AND band = 'r'", exposures),
+        "exposure.id > ? AND physical_filter.band = ?", 5L, "r");
+    QueryContext byVisit = widened(exposures, "visit = 7");
+    assertThat(byVisit.joinClauses(List.of("visit"))).isEqualTo(
+        "JOIN visit_definition ON visit_definition.instrument = exposure.instrument"
+            + " AND visit_definition.exposure = exposure.id"
+            + " JOIN visit ON visit.instrument = exposure.instrument AND visit.id = visit_definition.visit"
+            + " AND visit.physical_filter = exposure.physical_filter AND visit.day_obs = exposure.day_obs");
+  }
+
+  @Test
+  void wideningIntoAnotherSpatialFamilyIsRefused() {
+    ExpressionException e = error("detector = 1 AND tract = 3", CALEXP, true);
+    assertThat(e).hasMessage("Dimension 'tract' cannot be added to this query: relating observation_regions and"
+        + " skymap_regions needs a spatial join (region overlaps), which is not supported (line: 1, pos: 18)");
+    assertThat(error("htm7 = 3", CALEXP, true).getMessage()).contains("relating htm7 and observation_regions");
   }
 
   // ------------------------------------------------------------------------------------------- operators, IN
