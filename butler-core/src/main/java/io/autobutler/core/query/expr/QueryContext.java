@@ -127,6 +127,14 @@ public final class QueryContext {
    * @throws IllegalArgumentException when the element has no table
    */
   public static Builder forElement(DimensionUniverse universe, String element) {
+    return forElement(universe, element, List.of());
+  }
+
+  /**
+   * The same for a query over more dimensions than the element's (e.g. the data IDs of several dimensions, read
+   * from the table of one of them, the others joined to it).
+   */
+  public static Builder forElement(DimensionUniverse universe, String element, Collection<String> dimensions) {
     DimensionElement e = universe.element(element)
         .orElseThrow(() -> new IllegalArgumentException("unknown dimension element '" + element + "'"));
     if (!hasTableOrView(e)) {
@@ -136,6 +144,7 @@ public final class QueryContext {
     if (e.isDimension()) {
       names.add(e.name());
     }
+    names.addAll(dimensions);
     Builder b = new Builder(universe, universe.group(names));
     b.rootElement = e.name();
     return b;

@@ -291,7 +291,7 @@ public final class DatasetQuery {
         }
       }
     }
-    return new TextTable(headers(keys, request.showUri()), sort(type, keys, rows, sortValues));
+    return new TextTable(headers(keys, request.showUri()), sort(keys, rows, sortValues));
   }
 
   private static List<String> headers(List<String> keys, boolean showUri) {
@@ -304,11 +304,11 @@ public final class DatasetQuery {
   }
 
   /**
-   * The butler's row order: type and run, then the required dimensions of the temporal or spatial dimensions in
-   * column order, then the other dimensions (daf_butler {@code sortAstropyTable}).
+   * The order in which the butler sorts data ID columns ({@code sortAstropyTable} in daf_butler's
+   * {@code cli/utils.py}): the required dimensions of each temporal or spatial dimension, in column order, then
+   * the other dimensions, each once.
    */
-  private List<List<String>> sort(DatasetType type, List<String> keys, List<List<String>> rows,
-                                  List<List<Object>> values) {
+  public static List<String> sortOrder(DimensionUniverse universe, List<String> keys) {
     Set<String> early = new LinkedHashSet<>();
     Set<String> late = new LinkedHashSet<>();
     for (String key : keys) {
@@ -323,12 +323,17 @@ public final class DatasetQuery {
     }
     Set<String> order = new LinkedHashSet<>(early);
     order.addAll(late);
+    return List.copyOf(order);
+  }
+
+  /** The butler's row order: type and run, then the data ID columns in {@link #sortOrder} order. */
+  private List<List<String>> sort(List<String> keys, List<List<String>> rows, List<List<Object>> values) {
     List<Integer> indices = new ArrayList<>();
     for (int i = 0; i < rows.size(); i++) {
       indices.add(i);
     }
     Comparator<Integer> comparator = Comparator.comparing(i -> rows.get(i).get(1));
-    for (String key : order) {
+    for (String key : sortOrder(universe, keys)) {
       int column = keys.indexOf(key);
       boolean numeric = universe.element(key).map(DimensionElement::keyType).orElse(FieldType.STRING) == FieldType.INT;
       comparator = comparator.thenComparing(i -> values.get(i).get(column), (a, b) -> compare(a, b, numeric));

@@ -165,7 +165,7 @@ public final class DimensionRecordQuery {
     return element;
   }
 
-  private static SqlTranslator.OrderTerm orderTerm(String term, QueryContext context) {
+  static SqlTranslator.OrderTerm orderTerm(String term, QueryContext context) {
     try {
       return SqlTranslator.orderTerm(term, context);
     } catch (ExpressionException e) {

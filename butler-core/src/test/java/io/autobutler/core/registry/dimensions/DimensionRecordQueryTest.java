@@ -33,7 +33,8 @@ import io.autobutler.testsupport.PostgresServer;
 
 /**
  * query-dimension-records on a real registry: the butler's columns, values and row order, --where (widened to
- * other dimensions), --datasets, --order-by, limits and errors; and query-datasets widened by its --where.
+ * other dimensions), --datasets, --order-by, limits and errors; query-data-ids on the same machinery; and
+ * query-datasets widened by its --where.
  */
 class DimensionRecordQueryTest {
 
@@ -310,6 +311,53 @@ class DimensionRecordQueryTest {
       rs.next();
       assertThat(rs.getInt(1)).isEqualTo(3);
     }
+  }
+
+  // -------------------------------------------------------------------------------------- query-data-ids
+
+  private DataIdQuery.Result dataIds(List<String> dimensions, List<String> datasets, List<String> collections,
+                                     String where, int limit) {
+    return registry.transaction(c -> new DataIdQuery().query(c, new DataIdQuery.Request(dimensions, datasets,
+        collections, where, Map.of(), List.of(), limit, 0)));
+  }
+
+  @Test
+  void dataIdsAreSortedAsTheButlerSortsThem() {
+    DataIdQuery.Result exposures = dataIds(List.of("exposure"), List.of(), List.of(), "", -20000);
+    assertThat(exposures.table().headers()).containsExactly("instrument", "exposure", "band", "day_obs", "group",
+        "physical_filter");
+    assertThat(exposures.table().lines(TextTable.Align.RIGHT)).containsExactly(
+        "instrument    exposure   band day_obs           group          physical_filter",
+        "---------- ------------- ---- -------- ----------------------- ---------------",
+        "LSSTComCam 2024112600111    r 20241126 2024-11-27T05:12:33.123            r_03",
+        "LSSTComCam 2024112600112    r 20241126 2024-11-27T05:12:33.123            r_03",
+        "LSSTComCam 2024112700005    g 20241127 2024-11-28T01:00:00.000            g_01");
+    assertThat(dataIds(List.of("exposure", "detector"), List.of(), List.of(), "visit = 2024112600111 AND"
+        + " detector < 2", 0).table().rows()).extracting(r -> r.get(1) + "/" + r.get(2))
+        .containsExactly("0/2024112600111", "1/2024112600111");
+    DataIdQuery.Result capped = dataIds(List.of("detector"), List.of(), List.of(), "", -1);
+    assertThat(capped.table().rows()).hasSize(1);
+    assertThat(capped.warnings()).containsExactly("More data IDs are available than the request limit of 1");
+  }
+
+  @Test
+  void dataIdsOfDatasetsAndTheButlersReasons() {
+    DataIdQuery.Result raws = dataIds(List.of(), List.of("raw"), List.of(RAW_RUN), "detector > 0", 0);
+    assertThat(raws.table().headers()).containsExactly("instrument", "detector", "exposure", "band", "day_obs",
+        "group", "physical_filter");
+    assertThat(raws.table().rows()).hasSize(2);
+    assertThat(dataIds(List.of("exposure"), List.of("raw"), List.of(), "", 0).table().rows()).hasSize(1);
+    assertThat(dataIds(List.of(), List.of(), List.of(), "", 0).reason())
+        .isEqualTo("Result has one logical row but no columns because no dimensions were requested.");
+    assertThat(dataIds(List.of(), List.of("calexp"), List.of(RAW_RUN), "", 0).reason())
+        .isEqualTo("No dimensions in common for specified dataset types ([])");
+    assertThat(dataIds(List.of("exposure"), List.of("calexp"), List.of(), "", 0).reason())
+        .isEqualTo("No datasets of type 'calexp' existed in the specified collections LSSTComCam/raw/all.");
+    DataIdQuery.Result none = dataIds(List.of("exposure"), List.of(), List.of(), "exposure = 1", 0);
+    assertThat(none.table()).isNull();
+    assertThat(none.reason()).isNull();
+    assertThatThrownBy(() -> dataIds(List.of("galaxy"), List.of(), List.of(), "", 0))
+        .hasMessage("Unknown dimension 'galaxy'");
   }
 
   // ------------------------------------------------------------------------------- query-datasets, widened
