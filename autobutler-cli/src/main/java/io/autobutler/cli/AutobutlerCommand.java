@@ -13,6 +13,7 @@ import io.autobutler.cli.repo.CreateCommand;
 import io.autobutler.cli.repo.ImportCommand;
 import io.autobutler.cli.repo.QueryCollectionsCommand;
 import io.autobutler.cli.repo.QueryDatasetTypesCommand;
+import io.autobutler.cli.repo.QueryDataIdsCommand;
 import io.autobutler.cli.repo.QueryDatasetsCommand;
 import io.autobutler.cli.repo.QueryDimensionRecordsCommand;
 import io.autobutler.cli.repo.RegisterDatasetTypeCommand;
@@ -43,7 +44,7 @@ import picocli.CommandLine.Spec;
         QueryDatasetTypesCommand.class, QueryCollectionsCommand.class, RemoveCollectionsCommand.class,
         RegisterInstrumentCommand.class, RegisterSkymapCommand.class, WriteCuratedCalibrationsCommand.class,
         ImportCommand.class, QueryDatasetsCommand.class, AssociateCommand.class, CertifyCalibrationsCommand.class,
-        QueryDimensionRecordsCommand.class,
+        QueryDimensionRecordsCommand.class, QueryDataIdsCommand.class,
         BenchCommand.class, HelpCommand.class},
     footer = {
         "",

@@ -20,7 +20,7 @@ import io.autobutler.cli.RealStack;
 import picocli.CommandLine;
 
 /**
- * {@code ./autobutler query-dimension-records} against the real catalog-service of the run's {@link RealStack}, on a
+ * {@code ./autobutler query-dimension-records} and {@code query-data-ids} against the real catalog-service of the run's {@link RealStack}, on a
  * repository with LSSTComCam registered: exactly what it prints, on stdout and stderr, and its exit code.
  */
 @ExtendWith(RealStack.class)
@@ -141,5 +141,23 @@ class QueryDimensionRecordsCommandTest {
     assertThat(err.toString()).startsWith("Error: --where: ");
     assertThat(run("query-dimension-records", repo, "detector")).isZero();
     assertThat(out.toString().lines()).hasSize(2 + DETECTORS.length);
+  }
+
+  @Test
+  void queryDataIdsPrintsTheButlersTableOrItsReason() {
+    assertThat(run("query-data-ids", repo, "physical_filter", "--where", "band = 'g'")).as(err.toString()).isZero();
+    assertThat(out.toString()).isEqualTo(text(List.of(
+        "instrument physical_filter band",
+        "---------- --------------- ----",
+        "LSSTComCam            g_01    g",
+        "LSSTComCam            g_07    g")));
+    assertThat(run("query-data-ids", repo)).isZero();
+    assertThat(out.toString()).isEqualTo(text(List.of(
+        "Result has one logical row but no columns because no dimensions were requested.",
+        "No results. Try requesting some dimensions or datasets, see --help for more information.")));
+    assertThat(run("query-data-ids", repo, "detector", "--where", "detector > 8")).isZero();
+    assertThat(out.toString()).isEqualTo("No results. Try --help for more information.\n");
+    assertThat(run("query-data-ids", repo, "galaxy")).isEqualTo(1);
+    assertThat(err.toString()).isEqualTo("Error: Unknown dimension 'galaxy'\n");
   }
 }

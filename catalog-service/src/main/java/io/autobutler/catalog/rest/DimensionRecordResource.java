@@ -16,15 +16,17 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import io.autobutler.catalog.service.RegistryLookup;
 import io.autobutler.core.query.expr.BindValues;
 import io.autobutler.core.registry.Registry;
+import io.autobutler.core.registry.dimensions.DataIdQuery;
 import io.autobutler.core.registry.dimensions.DimensionRecordQuery;
 
-/** Dimension records of one repository: {@code query-dimension-records}. */
+/** Dimension records and data IDs of one repository: {@code query-dimension-records}, {@code query-data-ids}. */
 @Path("/api/repositories/{repo}")
 @Produces(MediaType.APPLICATION_JSON)
 public class DimensionRecordResource {
 
   private final RegistryLookup registries;
   private final DimensionRecordQuery recordQuery = new DimensionRecordQuery();
+  private final DataIdQuery dataIdQuery = new DataIdQuery();
 
   public DimensionRecordResource(RegistryLookup registries) {
     this.registries = registries;
@@ -56,5 +58,27 @@ public class DimensionRecordResource {
     DimensionRecordQuery.Request request = new DimensionRecordQuery.Request(element, datasets, collections, where,
         BindValues.parse(binds), orderBy, limit, offset);
     return registry.transaction(c -> recordQuery.query(c, request));
+  }
+
+  @GET
+  @Path("data-ids")
+  @Operation(summary = "query-data-ids: the distinct data IDs of dimensions (required then implied columns), sorted"
+      + " as the butler sorts them unless orderBy is given; without a table, the butler's reason (if any)")
+  public DataIdQuery.Result dataIds(
+      @PathParam("repo") String repo,
+      @Parameter(description = "Dimensions of the data IDs, e.g. exposure, detector (with datasets and collections"
+          + " and none given: the dataset type's)")
+      @QueryParam("dimensions") List<String> dimensions,
+      @QueryParam("datasets") List<String> datasets,
+      @QueryParam("collections") List<String> collections,
+      @QueryParam("where") String where,
+      @QueryParam("bind") List<String> binds,
+      @QueryParam("orderBy") List<String> orderBy,
+      @QueryParam("limit") @DefaultValue("-20000") int limit,
+      @QueryParam("offset") @DefaultValue("0") int offset) {
+    Registry registry = registries.registry(repo);
+    DataIdQuery.Request request = new DataIdQuery.Request(dimensions, datasets, collections, where,
+        BindValues.parse(binds), orderBy, limit, offset);
+    return registry.transaction(c -> dataIdQuery.query(c, request));
   }
 }

@@ -107,9 +107,23 @@ class DimensionRecordResourceTest {
   }
 
   @Test
+  void dataIdsOfDimensions() {
+    given().queryParam("dimensions", "physical_filter").queryParam("where", "band IN ('u', 'g')")
+        .get(base + "/data-ids").then().statusCode(200)
+        .body("table.headers", contains("instrument", "physical_filter", "band"))
+        .body("table.rows.collect { it[1] }", contains("g_01", "g_07", "u_02", "u_05", "u_06"))
+        .body("reason", equalTo(null));
+    given().get(base + "/data-ids").then().statusCode(200).body("table", equalTo(null))
+        .body("reason", equalTo("Result has one logical row but no columns because no dimensions were requested."));
+    given().queryParam("dimensions", "galaxy").get(base + "/data-ids").then().statusCode(400)
+        .body("error", equalTo("Unknown dimension 'galaxy'"));
+  }
+
+  @Test
   void theOperationIsDescribedInOpenApi() {
     given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
         .body(containsString("/api/repositories/{repo}/dimension-records/{element}"))
-        .body(containsString("query-dimension-records"));
+        .body(containsString("query-dimension-records"))
+        .body(containsString("/api/repositories/{repo}/data-ids"));
   }
 }
