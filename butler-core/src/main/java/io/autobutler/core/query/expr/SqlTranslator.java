@@ -57,10 +57,15 @@ import io.autobutler.core.dimensions.FieldType;
  * The SQL uses PostgreSQL's operator precedence, with parentheses only where needed, and one flat list for a
  * run of one logical operator ({@code a OR b OR c}).
  *
+ * <p>Dimensions outside the context's are accepted once the context is widened for the expression
+ * ({@link QueryContext#widenedFor(Node)}, which uses {@link #namedDimensions} to find them); unqualified field names
+ * are looked up in the context's base dimensions only, as daf_butler does.
+ *
  * <p>Rejected with an {@link ExpressionException} ({@link ExpressionException.Kind#INVALID}): unknown, ambiguous
  * and out-of-query identifiers; type mismatches; bind names missing from the binds; lists outside {@code IN};
- * functions other than {@code GLOB} and {@code UUID}; and, not supported yet, spatial constraints ({@code POINT},
- * regions, {@code OVERLAPS} on regions) and the dataset {@code timespan} field of calibration lookups.
+ * functions other than {@code GLOB} and {@code UUID}; spatial constraints ({@code POINT}, regions, {@code OVERLAPS}
+ * on regions: regions are sphgeom encodings and the registry has no skypix overlap tables); and, not supported yet,
+ * the dataset {@code timespan} field of calibration lookups.
  */
 public final class SqlTranslator {
 
