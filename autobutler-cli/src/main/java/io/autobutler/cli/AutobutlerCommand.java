@@ -17,7 +17,9 @@ import io.autobutler.cli.repo.ExportCommand;
 import io.autobutler.cli.repo.ImportCommand;
 import io.autobutler.cli.repo.QueryCollectionsCommand;
 import io.autobutler.cli.repo.QueryDatasetTypesCommand;
+import io.autobutler.cli.repo.QueryDataIdsCommand;
 import io.autobutler.cli.repo.QueryDatasetsCommand;
+import io.autobutler.cli.repo.QueryDimensionRecordsCommand;
 import io.autobutler.cli.repo.RegisterDatasetTypeCommand;
 import io.autobutler.cli.repo.RegisterInstrumentCommand;
 import io.autobutler.cli.repo.RegisterSkymapCommand;
@@ -50,6 +52,8 @@ import picocli.CommandLine.Spec;
         DecertifyCalibrationsCommand.class,
         ExportCommand.class,
         ExportCalibsCommand.class,
+        QueryDimensionRecordsCommand.class,
+        QueryDataIdsCommand.class,
         BenchCommand.class, HelpCommand.class},
     footer = {
         "",

@@ -5,7 +5,7 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 
 /** Python's {@code repr(float)} and PyYAML's float representation, for byte-identical output. */
-final class PythonFloats {
+public final class PythonFloats {
 
   private PythonFloats() {
   }
@@ -29,7 +29,7 @@ final class PythonFloats {
    * Python's {@code repr(float)}: the shortest decimal that reads back as the same double, in fixed notation
    * when its decimal exponent is between -4 and 16, else in scientific notation ({@code 1e+16}, {@code 1e-05}).
    */
-  static String repr(double value) {
+  public static String repr(double value) {
     if (value == 0) {
       return (1 / value < 0) ? "-0.0" : "0.0";
     }

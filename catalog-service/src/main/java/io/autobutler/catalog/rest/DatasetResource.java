@@ -6,7 +6,6 @@ import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -26,6 +25,7 @@ import jakarta.ws.rs.core.StreamingOutput;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import io.autobutler.catalog.service.RegistryLookup;
+import io.autobutler.core.query.expr.BindValues;
 import io.autobutler.core.registry.Registry;
 import io.autobutler.core.registry.collections.CollectionType;
 import io.autobutler.core.registry.datasets.DatasetQuery;
@@ -61,7 +61,7 @@ public class DatasetResource {
                                    @QueryParam("limit") @DefaultValue("-20000") int limit,
                                    @QueryParam("showUri") boolean showUri) {
     Registry registry = registries.registry(repo);
-    DatasetQuery.Request request = new DatasetQuery.Request(types, collections, where, parseBinds(binds), findFirst,
+    DatasetQuery.Request request = new DatasetQuery.Request(types, collections, where, BindValues.parse(binds), findFirst,
         limit, showUri);
     return registry.transaction(c -> datasetQuery.query(c, request));
   }
@@ -217,17 +217,4 @@ public class DatasetResource {
     }
   }
 
-  /** {@code name=value} binds; integers stay integers. */
-  static Map<String, Object> parseBinds(List<String> binds) {
-    Map<String, Object> values = new LinkedHashMap<>();
-    if (binds != null) {
-      for (String bind : binds) {
-        int equals = bind.indexOf('=');
-        require(equals > 0, "bind '" + bind + "' must be name=value");
-        String value = bind.substring(equals + 1);
-        values.put(bind.substring(0, equals), value.matches("-?\\d{1,18}") ? (Object) Long.parseLong(value) : value);
-      }
-    }
-    return values;
-  }
 }

@@ -19,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import io.autobutler.catalog.service.RegistryLookup;
 import io.autobutler.catalog.service.RepositoryService;
+import io.autobutler.core.query.expr.BindValues;
 import io.autobutler.core.repository.Repository;
 import io.autobutler.core.transfer.ExportFile;
 import io.autobutler.core.transfer.ExportFileWriter;
@@ -62,7 +63,7 @@ public class ExportResource {
                          @QueryParam("includeAssociations") @DefaultValue("true") String includeAssociations) {
     Repository repository = repository(repo);
     RepositoryExporter.Selection selection = new RepositoryExporter.Selection(datasetTypes, collections, where,
-        DatasetResource.parseBinds(binds), flag("findFirst", findFirst), flag("includeCollections",
+        BindValues.parse(binds), flag("findFirst", findFirst), flag("includeCollections",
         includeCollections), flag("includeDimensions", includeDimensions), flag("includeAssociations",
         includeAssociations));
     return stream(exporter.export(registries.registry(repo), selection, repository.datastoreRoot()));

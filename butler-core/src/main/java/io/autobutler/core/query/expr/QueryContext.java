@@ -36,6 +36,16 @@ import io.autobutler.core.dimensions.DimensionUniverse;
  * </ul>
  * Element tables are referred to by {@link #elementAlias(String)}: the element's name, with an optional prefix.
  *
+ * <p>A query's dimensions may be wider than the dataset type's (or the queried element's): an expression that names
+ * a dimension outside them widens the query, as daf_butler w.2025.20 does ({@code QueryTree.where} adds the
+ * dimensions a predicate needs), see {@link #widenedFor(Node)}. Each dimension key is then read from one place
+ * ({@link #keySql}): the root table (the dataset table, or the queried element's table), else an element that
+ * implies it (exposure for physical_filter), else an always-joined element that relates it ({@code
+ * visit_definition} for visit next to exposure), else its own table. Elements that define relationships (they
+ * imply dimensions, or are always joined) are joined with every dimension column they share with the query, so
+ * that rows are consistent with them ({@link #relationshipElements()}, daf_butler's {@code iter_mandatory}).
+ * Regions are not supported: a widening that would need a spatial join is refused.
+ *
  * <p>The {@code run} and {@code collection} SQL, like the alias, is trusted caller text (never user input), and
  * must not contain {@code ?}.
  */
@@ -49,6 +59,13 @@ public final class QueryContext {
   /** Dataset fields an identifier can name (daf_butler {@code DATASET_FIELD_NAMES}). */
   public static final List<String> DATASET_FIELDS = List.of("dataset_id", "ingest_date", "run", "collection",
       "timespan");
+
+  /** The join elements daf_butler always joins when their dimensions are in a query ({@code always_join}). */
+  static final Set<String> ALWAYS_JOIN = Set.of("visit_definition", "visit_system_membership");
+
+  /** The spatial families of universe 7 ({@code topology.spatial}), keyed by the dimension that brings each. */
+  private static final Map<String, String> SPATIAL_FAMILIES = Map.of("visit", "observation_regions",
+      "tract", "skymap_regions");
 
   private static final Pattern SQL_NAME = Pattern.compile("[a-z_][a-z0-9_]*");
   private static final Pattern PLAIN_NAME = Pattern.compile("[a-z_][a-z0-9_]*");
@@ -67,6 +84,8 @@ public final class QueryContext {
 
   private final DimensionUniverse universe;
   private final DimensionGroup dimensions;
+  private final DimensionGroup baseDimensions;
+  private final String rootElement;
   private final String datasetAlias;
   private final Set<String> datasetColumns;
   private final Set<String> datasetTypes;
@@ -77,10 +96,14 @@ public final class QueryContext {
 
   private QueryContext(Builder b) {
     this.universe = b.universe;
-    this.dimensions = b.dimensions;
+    this.baseDimensions = b.dimensions;
+    this.dimensions = b.extraDimensions.isEmpty() ? b.dimensions : b.universe.group(
+        java.util.stream.Stream.concat(b.dimensions.names().stream(), b.extraDimensions.stream()).toList());
+    this.rootElement = b.rootElement;
     this.datasetAlias = b.datasetAlias;
     this.datasetColumns = Collections.unmodifiableSet(new LinkedHashSet<>(b.datasetColumns != null
         ? b.datasetColumns
+        : b.rootElement != null ? List.of()
         : b.dimensions.required().stream().filter(DATASET_TABLE_DIMENSIONS::contains).toList()));
     this.datasetTypes = Collections.unmodifiableSet(new LinkedHashSet<>(b.datasetTypes));
     this.binds = Collections.unmodifiableMap(new LinkedHashMap<>(b.binds));
@@ -95,6 +118,36 @@ public final class QueryContext {
             + " table has no such column or it is not one of the query's dimensions " + dimensions.names());
       }
     }
+  }
+
+  /**
+   * The context of a query for the records of one dimension element: the element's table is the root of the
+   * query (aliased by {@link #elementAlias(String)}), its dimensions are the element's, there is no dataset table.
+   *
+   * @throws IllegalArgumentException when the element has no table
+   */
+  public static Builder forElement(DimensionUniverse universe, String element) {
+    return forElement(universe, element, List.of());
+  }
+
+  /**
+   * The same for a query over more dimensions than the element's (e.g. the data IDs of several dimensions, read
+   * from the table of one of them, the others joined to it).
+   */
+  public static Builder forElement(DimensionUniverse universe, String element, Collection<String> dimensions) {
+    DimensionElement e = universe.element(element)
+        .orElseThrow(() -> new IllegalArgumentException("unknown dimension element '" + element + "'"));
+    if (!hasTableOrView(e)) {
+      throw new IllegalArgumentException("dimension element '" + element + "' has no table");
+    }
+    List<String> names = new ArrayList<>(e.required());
+    if (e.isDimension()) {
+      names.add(e.name());
+    }
+    names.addAll(dimensions);
+    Builder b = new Builder(universe, universe.group(names));
+    b.rootElement = e.name();
+    return b;
   }
 
   /** A builder for a query over {@code dimensions} (a group of {@code universe}). */
@@ -118,8 +171,11 @@ public final class QueryContext {
   }
 
   public Builder toBuilder() {
-    Builder b = new Builder(universe, dimensions).datasetAlias(datasetAlias).datasetColumns(datasetColumns)
+    Builder b = new Builder(universe, baseDimensions).datasetAlias(datasetAlias).datasetColumns(datasetColumns)
         .datasetTypes(datasetTypes).elementAliasPrefix(elementAliasPrefix);
+    b.extraDimensions.addAll(dimensions.names());
+    b.extraDimensions.removeAll(baseDimensions.names());
+    b.rootElement = rootElement;
     b.binds.putAll(binds);
     b.runSql = runSql;
     b.collectionSql = collectionSql;
@@ -130,8 +186,85 @@ public final class QueryContext {
     return universe;
   }
 
+  /** The query's dimensions: those it was built with, widened by {@link #widenedFor(Node)}. */
   public DimensionGroup dimensions() {
     return dimensions;
+  }
+
+  /**
+   * The dimensions the query was built with, before any widening: a field named without its element (e.g.
+   * {@code observation_type}) is looked up among their elements only, as daf_butler does.
+   */
+  public DimensionGroup baseDimensions() {
+    return baseDimensions;
+  }
+
+  /** The element whose table is the root of the query ({@link #forElement}), if any. */
+  public Optional<String> rootElement() {
+    return Optional.ofNullable(rootElement);
+  }
+
+  /**
+   * This context widened by the dimensions that an expression names outside it (e.g. {@code visit} in a query for
+   * raws), with their required and implied dimensions; this context itself when the expression names none.
+   *
+   * @throws ExpressionException when the expression means nothing in the widened query, or when the widened query
+   *                             would relate dimensions of two spatial families (visit and tract, or a skypix
+   *                             dimension), which needs a spatial join that is not supported
+   */
+  public QueryContext widenedFor(Node expression) {
+    if (expression == null) {
+      return this;
+    }
+    Map<String, SourcePos> named = SqlTranslator.namedDimensions(expression, this);
+    Set<String> extra = new LinkedHashSet<>(named.keySet());
+    extra.removeAll(dimensions.names());
+    if (extra.isEmpty()) {
+      return this;
+    }
+    Builder b = toBuilder();
+    b.extraDimensions.addAll(extra);
+    QueryContext widened = b.build();
+    Set<String> before = spatialFamilies(dimensions);
+    Set<String> after = spatialFamilies(widened.dimensions);
+    if (after.size() > 1 && after.size() > before.size()) {
+      String culprit = extra.stream().filter(d -> !spatialFamilies(universe.group(List.of(d))).isEmpty()
+          && !before.containsAll(spatialFamilies(universe.group(List.of(d))))).findFirst().orElse(extra.iterator()
+          .next());
+      throw ExpressionException.invalid("Dimension '" + culprit + "' cannot be added to this query: relating "
+          + String.join(" and ", after) + " needs a spatial join (region overlaps), which is not supported",
+          named.getOrDefault(culprit, SourcePos.START));
+    }
+    return widened;
+  }
+
+  /** The spatial families a group's dimensions belong to (a skypix dimension is a family of its own). */
+  private Set<String> spatialFamilies(DimensionGroup group) {
+    Set<String> families = new java.util.TreeSet<>();
+    for (String name : group.names()) {
+      if (SPATIAL_FAMILIES.containsKey(name)) {
+        families.add(SPATIAL_FAMILIES.get(name));
+      } else if (universe.element(name).map(e -> e.spatial() && !e.hasTable()).orElse(false)) {
+        families.add(name);
+      }
+    }
+    return families;
+  }
+
+  /**
+   * The elements that must be joined because they define relationships the rows must satisfy: those of the
+   * query's dimensions that imply other dimensions (exposure, visit, physical_filter) and the always-joined ones
+   * (visit_definition, visit_system_membership), except the root element; in universe order.
+   */
+  public Set<String> relationshipElements() {
+    Set<String> elements = new LinkedHashSet<>();
+    for (DimensionElement e : universe.elements()) {
+      if (hasElement(e) && e.hasTable() && !e.name().equals(rootElement)
+          && (!e.implied().isEmpty() || ALWAYS_JOIN.contains(e.name()))) {
+        elements.add(e.name());
+      }
+    }
+    return elements;
   }
 
   public String datasetAlias() {
@@ -174,6 +307,7 @@ public final class QueryContext {
     for (String element : elements) {
       requireJoin(element, ordered, SourcePos.START);
     }
+    ordered.remove(rootElement);
     List<String> clauses = new ArrayList<>();
     for (String element : ordered) {
       String table = quote(element);
@@ -204,70 +338,132 @@ public final class QueryContext {
     return dimensions.names().containsAll(element.required());
   }
 
-  /** The elements of the query, in universe order. */
-  List<DimensionElement> elements() {
-    return universe.elements().stream().filter(this::hasElement).toList();
+  /** The elements of the query's base dimensions, in universe order: where unqualified field names are found. */
+  List<DimensionElement> baseElements() {
+    return universe.elements().stream().filter(e -> e.isDimension() ? baseDimensions.names().contains(e.name())
+        : baseDimensions.names().containsAll(e.required())).toList();
   }
 
   /** The SQL of a dimension's key value; adds the element tables it needs to {@code joins}. */
   String keySql(String dimension, Set<String> joins, SourcePos at) {
-    if (datasetColumns.contains(dimension)) {
-      return quote(datasetAlias) + "." + quote(dimension);
+    String source = sourceOf(dimension, at);
+    if (source == null) {
+      return rootElement == null ? quote(datasetAlias) + "." + quote(dimension)
+          : elementAlias(rootElement) + "." + quote(columnOf(rootElement, dimension));
     }
-    String implier = implierOf(dimension, at);
-    requireJoin(implier, joins, at);
-    return elementAlias(implier) + "." + quote(dimension);
+    requireJoin(source, joins, at);
+    return elementAlias(source) + "." + quote(columnOf(source, dimension));
   }
 
   /** Adds an element table, after the tables its join condition needs, to {@code joins}. */
   void requireJoin(String element, Set<String> joins, SourcePos at) {
-    if (joins.contains(element)) {
+    requireJoin(element, joins, new LinkedHashSet<>(), at);
+  }
+
+  private void requireJoin(String element, Set<String> joins, Set<String> inProgress, SourcePos at) {
+    if (joins.contains(element) || element.equals(rootElement)) {
       return;
     }
     DimensionElement e = universe.element(element)
         .orElseThrow(() -> ExpressionException.invalid("Unknown dimension element '" + element + "'", at));
-    if (!e.hasTable()) {
+    if (!hasTableOrView(e)) {
       throw ExpressionException.invalid("Dimension element '" + element + "' has no table of its own", at);
     }
     if (!hasElement(e)) {
       throw notInQuery(element, at);
     }
-    joinCondition(element, joins, at);
+    if (!inProgress.add(element)) {
+      throw new IllegalStateException("cyclic join of dimension element '" + element + "' in " + inProgress);
+    }
+    for (String dimension : dimensionColumns(e)) {
+      String source = sourceOf(dimension, at);
+      if (source != null && !source.equals(element)) {
+        requireJoin(source, joins, inProgress, at);
+      }
+    }
+    inProgress.remove(element);
     joins.add(element);
   }
 
+  /**
+   * The ON condition of an element's table: each of its dimension columns equals that dimension's key where the
+   * query reads it (the element's own key columns when it is where the key is read are left out); {@code TRUE}
+   * when nothing relates it to the rest of the query.
+   */
   private String joinCondition(String element, Set<String> joins, SourcePos at) {
     DimensionElement e = universe.element(element).orElseThrow();
     String alias = elementAlias(element);
     List<String> terms = new ArrayList<>();
-    for (String required : e.required()) {
-      terms.add(alias + "." + quote(required) + " = " + keySql(required, joins, at));
+    for (String dimension : dimensionColumns(e)) {
+      if (!element.equals(sourceOf(dimension, at))) {
+        terms.add(alias + "." + quote(columnOf(element, dimension)) + " = " + keySql(dimension, joins, at));
+      }
     }
-    if (e.isDimension()) {
-      terms.add(alias + "." + quote(e.key()) + " = " + keySql(element, joins, at));
-    }
-    return String.join(" AND ", terms);
+    return terms.isEmpty() ? "TRUE" : String.join(" AND ", terms);
   }
 
-  /** The element of the query whose table holds an implied dimension, preferring one read from the dataset. */
-  private String implierOf(String dimension, SourcePos at) {
-    String fallback = null;
-    for (String candidate : dimensions.names()) {
-      DimensionElement e = universe.element(candidate).orElseThrow();
-      if (e.hasTable() && e.implied().contains(dimension)) {
-        if (datasetColumns.contains(candidate)) {
-          return candidate;
+  /** The dimensions an element's table has a column for: required (universe order), its own key, implied. */
+  private List<String> dimensionColumns(DimensionElement e) {
+    List<String> columns = new ArrayList<>(universe.group(e.required()).required());
+    if (e.isDimension()) {
+      columns.add(e.name());
+    }
+    columns.addAll(e.implied());
+    return columns;
+  }
+
+  /** The column of a dimension in an element's table: the element's key for itself, else the dimension's name. */
+  private String columnOf(String element, String dimension) {
+    return element.equals(dimension) ? universe.element(element).orElseThrow().key() : dimension;
+  }
+
+  /**
+   * Where a dimension's key is read: null for the root table (the dataset table's column, or the root element's),
+   * else the element whose table holds it: one that implies it (preferring one whose key the root holds, then
+   * universe order), an always-joined element that requires it, or the dimension's own table.
+   */
+  private String sourceOf(String dimension, SourcePos at) {
+    if (rootColumns().contains(dimension)) {
+      return null;
+    }
+    String implier = null;
+    for (DimensionElement e : universe.elements()) {
+      if (e.hasTable() && e.isDimension() && hasElement(e) && e.implied().contains(dimension)) {
+        if (rootColumns().contains(e.name())) {
+          return e.name();
         }
-        if (fallback == null) {
-          fallback = candidate;
+        if (implier == null) {
+          implier = e.name();
         }
       }
     }
-    if (fallback == null) {
-      throw ExpressionException.invalid("Dimension '" + dimension + "' cannot be reached from the dataset table in"
-          + " this query", at);
+    if (implier != null) {
+      return implier;
     }
-    return fallback;
+    for (DimensionElement e : universe.elements()) {
+      if (ALWAYS_JOIN.contains(e.name()) && hasElement(e) && e.required().contains(dimension)) {
+        return e.name();
+      }
+    }
+    DimensionElement own = universe.element(dimension).orElseThrow();
+    if (hasTableOrView(own)) {
+      return dimension;
+    }
+    throw ExpressionException.invalid("Dimension '" + dimension + "' cannot be related to the rest of this query"
+        + " (skypix dimensions need spatial joins, which are not supported)", at);
+  }
+
+  /** The dimensions the root table has a column for. */
+  private Set<String> rootColumns() {
+    if (rootElement == null) {
+      return datasetColumns;
+    }
+    return new LinkedHashSet<>(dimensionColumns(universe.element(rootElement).orElseThrow()));
+  }
+
+  /** Whether an element's records are in a table (band's in a view of physical_filter). */
+  static boolean hasTableOrView(DimensionElement element) {
+    return element.hasTable() || element.name().equals("band");
   }
 
   ExpressionException notInQuery(String element, SourcePos at) {
@@ -294,6 +490,8 @@ public final class QueryContext {
     private String runSql;
     private String collectionSql;
     private String elementAliasPrefix = "";
+    private String rootElement;
+    private final Set<String> extraDimensions = new LinkedHashSet<>();
 
     private Builder(DimensionUniverse universe, DimensionGroup dimensions) {
       this.universe = Objects.requireNonNull(universe);

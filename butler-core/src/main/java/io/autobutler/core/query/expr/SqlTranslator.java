@@ -14,8 +14,10 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -55,12 +57,21 @@ import io.autobutler.core.dimensions.FieldType;
  * The SQL uses PostgreSQL's operator precedence, with parentheses only where needed, and one flat list for a
  * run of one logical operator ({@code a OR b OR c}).
  *
+ * <p>Dimensions outside the context's are accepted once the context is widened for the expression
+ * ({@link QueryContext#widenedFor(Node)}, which uses {@link #namedDimensions} to find them); unqualified field names
+ * are looked up in the context's base dimensions only, as daf_butler does.
+ *
  * <p>Rejected with an {@link ExpressionException} ({@link ExpressionException.Kind#INVALID}): unknown, ambiguous
  * and out-of-query identifiers; type mismatches; bind names missing from the binds; lists outside {@code IN};
- * functions other than {@code GLOB} and {@code UUID}; and, not supported yet, spatial constraints ({@code POINT},
- * regions, {@code OVERLAPS} on regions) and the dataset {@code timespan} field of calibration lookups.
+ * functions other than {@code GLOB} and {@code UUID}; spatial constraints ({@code POINT}, regions, {@code OVERLAPS}
+ * on regions: regions are sphgeom encodings and the registry has no skypix overlap tables); and, not supported yet,
+ * the dataset {@code timespan} field of calibration lookups.
  */
 public final class SqlTranslator {
+
+  /** Why regions, POINT() and OVERLAPS on regions are refused. */
+  static final String NO_REGIONS = "spatial constraints (regions, POINT, OVERLAPS on regions) cannot be evaluated:"
+      + " regions are stored as sphgeom encodings and the registry has no skypix overlap tables to test them with";
 
   private static final Pattern INTEGER = Pattern.compile("[+-]?\\d+");
   private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
@@ -87,7 +98,7 @@ public final class SqlTranslator {
     if (tree == null) {
       return SqlPredicate.TRUE;
     }
-    Translation translation = new Translation(context);
+    Translation translation = new Translation(context, null);
     try {
       Frag predicate = translation.predicate(translation.term(tree), tree);
       return new SqlPredicate(predicate.sql, predicate.params, translation.joins);
@@ -95,6 +106,48 @@ public final class SqlTranslator {
       throw new ExpressionException(ExpressionException.Kind.INVALID, "Expression is too deeply nested",
           SourcePos.START);
     }
+  }
+
+  /**
+   * The dimensions an expression names, directly ({@code visit}, {@code visit.id}) or through an element's field
+   * ({@code visit.name} names the dimensions of visit's key: instrument and visit), each with the position of its
+   * first mention. Unqualified fields are looked up in the context's base dimensions, so they name none outside.
+   *
+   * @throws ExpressionException when the expression has an error that does not depend on the query's dimensions
+   */
+  static Map<String, SourcePos> namedDimensions(Node tree, QueryContext context) {
+    Translation gathering = new Translation(context, new LinkedHashMap<>());
+    gathering.term(tree);
+    return gathering.named;
+  }
+
+  /** One {@code --order-by} term: the SQL of the column and whether it sorts in descending order. */
+  public record OrderTerm(String sql, boolean descending, Set<String> elementsToJoin) {
+  }
+
+  /**
+   * Translates an {@code --order-by} name as daf_butler's {@code convert_order_by_args}: an identifier (a dimension,
+   * {@code element.field}, a field, {@code timespan.begin}) with an optional {@code -} prefix for descending order.
+   *
+   * @throws ExpressionException when the name is not a column of the query
+   */
+  public static OrderTerm orderTerm(String term, QueryContext context) {
+    String name = term.strip();
+    boolean descending = name.startsWith("-");
+    if (descending) {
+      name = name.substring(1);
+    }
+    if (name.isEmpty()) {
+      throw new ExpressionException(ExpressionException.Kind.INVALID, "Empty dimension name in ORDER BY",
+          SourcePos.START);
+    }
+    // daf_butler interprets order-by names without the bind values.
+    Translation translation = new Translation(context.withBinds(Map.of()), null);
+    Term column = translation.identifier(new Node.Identifier(name, SourcePos.START));
+    if (!(column instanceof Expr e) || e.type() == Type.REGION) {
+      throw ExpressionException.invalid("'" + name + "' is not a column that rows can be ordered by", SourcePos.START);
+    }
+    return new OrderTerm(e.frag().at(ATOM), descending, translation.joins);
   }
 
   /** Turns a glob pattern ({@code *}, {@code ?}, {@code \} escapes) into a LIKE pattern with {@code \} escapes. */
@@ -242,9 +295,12 @@ public final class SqlTranslator {
   private static final class Translation {
     private final QueryContext context;
     private final Set<String> joins = new LinkedHashSet<>();
+    /** When not null, the pass only gathers the dimensions named (see {@link #namedDimensions}), into this. */
+    private final Map<String, SourcePos> named;
 
-    Translation(QueryContext context) {
+    Translation(QueryContext context, Map<String, SourcePos> named) {
       this.context = context;
+      this.named = named;
     }
 
     Term term(Node node) {
@@ -292,12 +348,11 @@ public final class SqlTranslator {
         return glob(g);
       }
       if (node instanceof Node.PointNode p) {
-        throw ExpressionException.invalid("POINT() is not supported yet: spatial constraints (regions, POINT, "
-            + "OVERLAPS on regions) cannot be translated to SQL in this version", p.pos());
+        throw ExpressionException.invalid("POINT() is not supported: " + NO_REGIONS, p.pos());
       }
       Node.FunctionCall f = (Node.FunctionCall) node;
       throw ExpressionException.invalid("Function '" + f.name() + "' is not supported; the supported functions are "
-          + "GLOB and UUID (POINT is recognised, but spatial constraints are not supported yet)", f.pos());
+          + "GLOB and UUID (POINT is recognised, but spatial constraints are not supported)", f.pos());
     }
 
     Frag predicate(Term term, Node node) {
@@ -442,7 +497,7 @@ public final class SqlTranslator {
         }
         List<String> matches = new ArrayList<>();
         DimensionElement matched = null;
-        for (DimensionElement element : context.elements()) {
+        for (DimensionElement element : context.baseElements()) {
           if (schemaNames(element).contains(name)) {
             matches.add(element.name());
             matched = element;
@@ -519,6 +574,10 @@ public final class SqlTranslator {
 
     private Expr dimensionKey(String dimension, SourcePos at) {
       DimensionElement element = context.universe().element(dimension).orElseThrow();
+      if (named != null) {
+        named.putIfAbsent(dimension, at);
+        return new Expr(new Frag("NULL", List.of(), ATOM), type(element.keyType()), false);
+      }
       if (!context.dimensions().names().contains(dimension)) {
         throw ExpressionException.invalid("Dimension '" + dimension + "' is not part of this query, whose"
             + " dimensions are " + String.join(", ", context.dimensions().dataCoordinateKeys()), at);
@@ -528,9 +587,6 @@ public final class SqlTranslator {
     }
 
     private Expr elementField(DimensionElement element, String field, SourcePos at) {
-      if (!context.hasElement(element)) {
-        throw context.notInQuery(element.name(), at);
-      }
       Type type;
       if (field.equals("timespan")) {
         type = Type.TIMESPAN;
@@ -538,6 +594,16 @@ public final class SqlTranslator {
         type = Type.REGION;
       } else {
         type = type(element.fields().get(field));
+      }
+      if (named != null) {
+        element.required().forEach(d -> named.putIfAbsent(d, at));
+        if (element.isDimension()) {
+          named.putIfAbsent(element.name(), at);
+        }
+        return new Expr(new Frag("NULL", List.of(), ATOM), type, false);
+      }
+      if (!context.hasElement(element)) {
+        throw context.notInQuery(element.name(), at);
       }
       context.requireJoin(element.name(), joins, at);
       return new Expr(new Frag(context.elementAlias(element.name()) + "." + QueryContext.quote(field), List.of(),
@@ -706,8 +772,7 @@ public final class SqlTranslator {
             + " right-hand side of IN", node.pos());
       }
       if (typeOf(term) == Type.REGION) {
-        throw ExpressionException.invalid("Region " + show(node) + " cannot be used: spatial constraints are not"
-            + " supported yet", node.pos());
+        throw ExpressionException.invalid("Region " + show(node) + " cannot be used: " + NO_REGIONS, node.pos());
       }
     }
 

@@ -15,8 +15,11 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import io.autobutler.core.dimensions.DimensionElement;
+import io.autobutler.core.dimensions.DimensionGroup;
 import io.autobutler.core.dimensions.DimensionUniverse;
 import io.autobutler.core.dimensions.FieldType;
+import io.autobutler.core.query.expr.ExpressionParser;
+import io.autobutler.core.query.expr.Node;
 import io.autobutler.core.query.expr.QueryContext;
 import io.autobutler.core.query.expr.SqlPredicate;
 import io.autobutler.core.query.expr.SqlTranslator;
@@ -31,6 +34,10 @@ import io.autobutler.core.table.TextTable;
  * {@code butler query-datasets}: the datasets of the given types found in the given collections (chains searched in
  * order), optionally only the first found per data ID, constrained by a {@code --where} expression, as one SQL
  * statement per dataset type with bound parameters only.
+ *
+ * <p>An expression may name dimensions outside the dataset type's: the query is widened to them, as daf_butler
+ * does ({@code raw} with {@code visit = 42} is joined to visit through visit_definition); the {@code collection}
+ * field is the collection of the search path the dataset was found in.
  */
 public final class DatasetQuery {
 
@@ -52,13 +59,44 @@ public final class DatasetQuery {
   private record SearchEntry(CollectionRecord collection, int rank) {
   }
 
+  /** The leaf collections searched, in search order (chains flattened depth first, repeats dropped). */
+  public record SearchPath(List<SearchEntry> entries) {
+    public SearchPath {
+      entries = List.copyOf(entries);
+    }
+  }
+
+  /**
+   * The datasets of one type in a search path, as the SQL of rows {@code (id, rank, collection_id)}: the dataset,
+   * the rank of the collection it was found in, and that collection; empty when no collection of the path can hold
+   * datasets.
+   */
+  public record Members(String sql, List<Object[]> parameters) {
+
+    /** Binds the parameters of {@link #sql()} from placeholder {@code index} on; returns the next placeholder. */
+    public int bind(Connection c, PreparedStatement ps, int index) throws SQLException {
+      int next = index;
+      for (Object[] p : parameters) {
+        ps.setArray(next++, c.createArrayOf("bigint", (Object[]) p[0]));
+        ps.setArray(next++, c.createArrayOf("integer", (Object[]) p[1]));
+        ps.setLong(next++, (Long) p[2]);
+      }
+      return next;
+    }
+  }
+
+  /** SQL giving the name of the collection a dataset was found in, for the {@code collection} field. */
+  public static final String FOUND_IN_COLLECTION_SQL = "SELECT found_in.name FROM collection AS found_in"
+      + " WHERE found_in.collection_id = m.collection_id";
+
   public Result query(Connection c, Request request) throws SQLException {
     List<String> warnings = new ArrayList<>();
     List<DatasetType> types = resolveTypes(c, request.datasetTypes(), warnings);
-    List<SearchEntry> search = resolveCollections(c, request.collections(), request.findFirst());
+    SearchPath search = searchPath(c, request.collections(), request.findFirst());
+    Node where = ExpressionParser.parse(request.where() == null ? "" : request.where()).orElse(null);
     List<TextTable> tables = new ArrayList<>();
     for (DatasetType type : types) {
-      TextTable table = queryType(c, type, search, request);
+      TextTable table = queryType(c, type, search, where, request);
       if (!table.rows().isEmpty()) {
         tables.add(table);
       }
@@ -74,7 +112,11 @@ public final class DatasetQuery {
     return new Result(tables, warnings);
   }
 
-  private List<DatasetType> resolveTypes(Connection c, List<String> expressions, List<String> warnings)
+  /**
+   * The registered dataset types matching names or globs, sorted by name; a name that matches nothing adds the
+   * butler's "is not registered" warning.
+   */
+  public List<DatasetType> resolveTypes(Connection c, List<String> expressions, List<String> warnings)
       throws SQLException {
     List<DatasetType> all = datasetTypes.all(c);
     List<String> patterns = expressions == null || expressions.isEmpty() ? List.of("*") : expressions;
@@ -88,6 +130,15 @@ public final class DatasetQuery {
       found.addAll(matches);
     }
     return found.stream().sorted(Comparator.comparing(DatasetType::name)).toList();
+  }
+
+  /**
+   * The search path of collection names and globs (all collections when none): chains flattened in order.
+   *
+   * @throws RegistryException when a named collection does not exist, or a glob is given with {@code findFirst}
+   */
+  public SearchPath searchPath(Connection c, List<String> expressions, boolean findFirst) throws SQLException {
+    return new SearchPath(resolveCollections(c, expressions, findFirst));
   }
 
   private List<SearchEntry> resolveCollections(Connection c, List<String> expressions, boolean findFirst)
@@ -118,15 +169,64 @@ public final class DatasetQuery {
     return search;
   }
 
-  private TextTable queryType(Connection c, DatasetType type, List<SearchEntry> search, Request request)
-      throws SQLException {
-    QueryContext context = QueryContext.builder(universe, type.dimensions())
+  /** The members of a dataset type's datasets in a search path (see {@link Members}). */
+  public Members members(SearchPath search, DatasetType type) {
+    StringBuilder sql = new StringBuilder();
+    List<Object[]> parameters = new ArrayList<>();
+    for (CollectionType kind : List.of(CollectionType.RUN, CollectionType.TAGGED, CollectionType.CALIBRATION)) {
+      List<SearchEntry> entries = search.entries().stream().filter(e -> e.collection().type() == kind).toList();
+      if (entries.isEmpty()) {
+        continue;
+      }
+      if (sql.length() > 0) {
+        sql.append(" UNION ALL ");
+      }
+      String table = switch (kind) {
+        case RUN -> "SELECT x.id, s.rank, s.cid FROM dataset x JOIN s ON x.run_id = s.cid";
+        case TAGGED -> "SELECT x.dataset_id, s.rank, s.cid FROM dataset_tags x JOIN s ON x.collection_id = s.cid";
+        default -> "SELECT DISTINCT x.dataset_id, s.rank, s.cid FROM dataset_calibs x JOIN s"
+            + " ON x.collection_id = s.cid";
+      };
+      sql.append(table.replace("JOIN s ON", "JOIN unnest(?::bigint[], ?::int[]) AS s(cid, rank) ON"))
+          .append(" WHERE x.dataset_type_id = ?");
+      parameters.add(new Object[] {
+          entries.stream().map(e -> e.collection().id()).toArray(Long[]::new),
+          entries.stream().map(SearchEntry::rank).toArray(Integer[]::new),
+          type.id()});
+    }
+    return new Members(sql.toString(), parameters);
+  }
+
+  /**
+   * The context of a query over the datasets of one type read as {@code members m JOIN dataset d}: the type's
+   * dimensions, the dataset table as {@code d}, the run as the name of collection {@code r} (which the query joins
+   * on {@code d.run_id}), the collection found in from {@code m}.
+   */
+  public QueryContext datasetContext(DatasetType type, Map<String, Object> binds, String runSql) {
+    return datasetContext(type, type.dimensions(), binds, runSql);
+  }
+
+  /**
+   * The same over wider dimensions than the type's (e.g. with those of the dimension element whose records are
+   * queried): unqualified field names are looked up among all of them.
+   */
+  public QueryContext datasetContext(DatasetType type, DimensionGroup dimensions, Map<String, Object> binds,
+                                     String runSql) {
+    return QueryContext.builder(universe, dimensions)
+        .datasetColumns(type.dimensions().required().stream()
+            .filter(QueryContext.DATASET_TABLE_DIMENSIONS::contains).toList())
         .datasetAlias("d")
         .datasetType(type.name())
-        .binds(request.binds() == null ? Map.of() : request.binds())
-        .runSql("r.name")
+        .binds(binds == null ? Map.of() : binds)
+        .runSql(runSql)
+        .collectionSql(FOUND_IN_COLLECTION_SQL)
         .build();
-    SqlPredicate predicate = SqlTranslator.translate(request.where() == null ? "" : request.where(), context);
+  }
+
+  private TextTable queryType(Connection c, DatasetType type, SearchPath search, Node where, Request request)
+      throws SQLException {
+    QueryContext context = datasetContext(type, request.binds(), "r.name").widenedFor(where);
+    SqlPredicate predicate = SqlTranslator.translate(where, context);
     Set<String> joins = new LinkedHashSet<>();
     List<String> keys = type.dimensions().dataCoordinateKeys();
     List<String> columns = new ArrayList<>();
@@ -134,30 +234,10 @@ public final class DatasetQuery {
       columns.add(context.dimensionSql(key, joins));
     }
     joins.addAll(predicate.elementsToJoin());
+    joins.addAll(context.relationshipElements());
 
-    StringBuilder members = new StringBuilder();
-    List<Object[]> memberParameters = new ArrayList<>();
-    for (CollectionType kind : List.of(CollectionType.RUN, CollectionType.TAGGED, CollectionType.CALIBRATION)) {
-      List<SearchEntry> entries = search.stream().filter(e -> e.collection().type() == kind).toList();
-      if (entries.isEmpty()) {
-        continue;
-      }
-      if (members.length() > 0) {
-        members.append(" UNION ALL ");
-      }
-      String table = switch (kind) {
-        case RUN -> "SELECT x.id, s.rank FROM dataset x JOIN s ON x.run_id = s.cid";
-        case TAGGED -> "SELECT x.dataset_id, s.rank FROM dataset_tags x JOIN s ON x.collection_id = s.cid";
-        default -> "SELECT DISTINCT x.dataset_id, s.rank FROM dataset_calibs x JOIN s ON x.collection_id = s.cid";
-      };
-      members.append(table.replace("JOIN s ON", "JOIN unnest(?::bigint[], ?::int[]) AS s(cid, rank) ON"))
-          .append(" WHERE x.dataset_type_id = ?");
-      memberParameters.add(new Object[] {
-          entries.stream().map(e -> e.collection().id()).toArray(Long[]::new),
-          entries.stream().map(SearchEntry::rank).toArray(Integer[]::new),
-          type.id()});
-    }
-    if (members.length() == 0) {
+    Members members = members(search, type);
+    if (members.sql().isEmpty()) {
       return new TextTable(headers(keys, request.showUri()), List.of());
     }
     String dedupeKey = request.findFirst() ? "q.data_id_key" : "q.id";
@@ -169,7 +249,7 @@ public final class DatasetQuery {
     if (request.showUri()) {
       sql.append(", f.path AS uri");
     }
-    sql.append(" FROM (").append(members).append(") AS m(id, rank) JOIN dataset d ON d.id = m.id")
+    sql.append(" FROM (").append(members.sql()).append(") AS m(id, rank, collection_id) JOIN dataset d ON d.id = m.id")
         .append(" JOIN collection r ON r.collection_id = d.run_id ");
     if (!joins.isEmpty()) {
       sql.append(context.joinClauses(joins)).append(' ');
@@ -189,13 +269,7 @@ public final class DatasetQuery {
     List<List<String>> rows = new ArrayList<>();
     List<List<Object>> sortValues = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-      int index = 1;
-      for (Object[] parameters : memberParameters) {
-        ps.setArray(index++, c.createArrayOf("bigint", (Object[]) parameters[0]));
-        ps.setArray(index++, c.createArrayOf("integer", (Object[]) parameters[1]));
-        ps.setLong(index++, (Long) parameters[2]);
-      }
-      predicate.bind(ps, index);
+      predicate.bind(ps, members.bind(c, ps, 1));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           List<String> row = new ArrayList<>();
@@ -217,7 +291,7 @@ public final class DatasetQuery {
         }
       }
     }
-    return new TextTable(headers(keys, request.showUri()), sort(type, keys, rows, sortValues));
+    return new TextTable(headers(keys, request.showUri()), sort(keys, rows, sortValues));
   }
 
   private static List<String> headers(List<String> keys, boolean showUri) {
@@ -230,11 +304,11 @@ public final class DatasetQuery {
   }
 
   /**
-   * The butler's row order: type and run, then the required dimensions of the temporal or spatial dimensions in
-   * column order, then the other dimensions (daf_butler {@code sortAstropyTable}).
+   * The order in which the butler sorts data ID columns ({@code sortAstropyTable} in daf_butler's
+   * {@code cli/utils.py}): the required dimensions of each temporal or spatial dimension, in column order, then
+   * the other dimensions, each once.
    */
-  private List<List<String>> sort(DatasetType type, List<String> keys, List<List<String>> rows,
-                                  List<List<Object>> values) {
+  public static List<String> sortOrder(DimensionUniverse universe, List<String> keys) {
     Set<String> early = new LinkedHashSet<>();
     Set<String> late = new LinkedHashSet<>();
     for (String key : keys) {
@@ -249,12 +323,17 @@ public final class DatasetQuery {
     }
     Set<String> order = new LinkedHashSet<>(early);
     order.addAll(late);
+    return List.copyOf(order);
+  }
+
+  /** The butler's row order: type and run, then the data ID columns in {@link #sortOrder} order. */
+  private List<List<String>> sort(List<String> keys, List<List<String>> rows, List<List<Object>> values) {
     List<Integer> indices = new ArrayList<>();
     for (int i = 0; i < rows.size(); i++) {
       indices.add(i);
     }
     Comparator<Integer> comparator = Comparator.comparing(i -> rows.get(i).get(1));
-    for (String key : order) {
+    for (String key : sortOrder(universe, keys)) {
       int column = keys.indexOf(key);
       boolean numeric = universe.element(key).map(DimensionElement::keyType).orElse(FieldType.STRING) == FieldType.INT;
       comparator = comparator.thenComparing(i -> values.get(i).get(column), (a, b) -> compare(a, b, numeric));

@@ -43,6 +43,16 @@ class SqlTranslatorTest {
     throw new AssertionError("no error for " + expression);
   }
 
+  private static ExpressionException error(String expression, QueryContext context, boolean widen) {
+    try {
+      QueryContext widened = widen ? widened(context, expression) : context;
+      SqlTranslator.translate(expression, widened);
+    } catch (ExpressionException e) {
+      return e;
+    }
+    throw new AssertionError("no error for " + expression);
+  }
+
   private static void assertSql(SqlPredicate predicate, String sql, Object... parameters) {
     assertThat(predicate.sql()).isEqualTo(sql);
     assertThat(predicate.parameters()).containsExactly(parameters);
@@ -136,6 +146,64 @@ class SqlTranslatorTest {
         DimensionUniverse.v7().group(List.of("instrument", "group"))).datasetType("g").build();
     assertThat(withGroupTable.joinClauses(List.of("group"))).isEqualTo("JOIN \"group\" ON \"group\".instrument ="
         + " d.instrument AND \"group\".name = d.\"group\"");
+  }
+
+  // ------------------------------------------------------------------------------------------- widening
+
+  private static QueryContext widened(QueryContext context, String expression) {
+    return context.widenedFor(ExpressionParser.parse(expression).orElseThrow());
+  }
+
+  @Test
+  void dimensionsOutsideTheQueryWidenItThroughTheElementsThatRelateThem() {
+    QueryContext rawByVisit = widened(RAW, "visit = 42");
+    assertThat(rawByVisit.dimensions().names()).contains("visit").containsAll(RAW.dimensions().names());
+    assertThat(rawByVisit.baseDimensions()).isEqualTo(RAW.dimensions());
+    SqlPredicate p = SqlTranslator.translate("visit = 42", rawByVisit);
+    assertSql(p, "visit_definition.visit = ?", 42L);
+    // exposure and visit both imply physical_filter and day_obs: joined rows agree on them, as in daf_butler
+    assertThat(rawByVisit.relationshipElements()).containsExactly("physical_filter", "exposure", "visit",
+        "visit_definition");
+    assertThat(rawByVisit.joinClauses(rawByVisit.relationshipElements())).isEqualTo(
+        "JOIN exposure ON exposure.instrument = d.instrument AND exposure.id = d.exposure"
+            + " JOIN physical_filter ON physical_filter.instrument = d.instrument"
+            + " AND physical_filter.name = exposure.physical_filter"
+            + " JOIN visit_definition ON visit_definition.instrument = d.instrument"
+            + " AND visit_definition.exposure = d.exposure"
+            + " JOIN visit ON visit.instrument = d.instrument AND visit.id = visit_definition.visit"
+            + " AND visit.physical_filter = exposure.physical_filter AND visit.day_obs = exposure.day_obs");
+    // a qualified field widens too; an unqualified one is looked up in the dataset type's dimensions only
+    assertThat(widened(CALEXP, "exposure.observation_type = 'science'").dimensions().names()).contains("exposure");
+    assertThat(error("observation_type = 'science'", CALEXP))
+        .hasMessage("Unrecognized identifier 'observation_type' (line: 1, pos: 1)");
+    assertSql(SqlTranslator.translate("exposure.observation_type = 'science'",
+        widened(CALEXP, "exposure.observation_type = 'science'")), "exposure.observation_type = ?", "science");
+    // nothing relates visit_system to raws but the instrument: its own table, as daf_butler joins it
+    QueryContext bySystem = widened(RAW, "visit_system = 2");
+    assertThat(bySystem.joinClauses(SqlTranslator.translate("visit_system = 2", bySystem).elementsToJoin()))
+        .isEqualTo("JOIN visit_system ON visit_system.instrument = d.instrument");
+    assertThat(widened(RAW, "detector = 1")).isSameAs(RAW);
+  }
+
+  @Test
+  void recordsOfAnElementReadKeysFromItsTable() {
+    QueryContext exposures = QueryContext.forElement(DimensionUniverse.v7(), "exposure").build();
+    assertSql(SqlTranslator.translate("exposure > 5 AND band = 'r'", exposures),
+        "exposure.id > ? AND physical_filter.band = ?", 5L, "r");
+    QueryContext byVisit = widened(exposures, "visit = 7");
+    assertThat(byVisit.joinClauses(List.of("visit"))).isEqualTo(
+        "JOIN visit_definition ON visit_definition.instrument = exposure.instrument"
+            + " AND visit_definition.exposure = exposure.id"
+            + " JOIN visit ON visit.instrument = exposure.instrument AND visit.id = visit_definition.visit"
+            + " AND visit.physical_filter = exposure.physical_filter AND visit.day_obs = exposure.day_obs");
+  }
+
+  @Test
+  void wideningIntoAnotherSpatialFamilyIsRefused() {
+    ExpressionException e = error("detector = 1 AND tract = 3", CALEXP, true);
+    assertThat(e).hasMessage("Dimension 'tract' cannot be added to this query: relating observation_regions and"
+        + " skymap_regions needs a spatial join (region overlaps), which is not supported (line: 1, pos: 18)");
+    assertThat(error("htm7 = 3", CALEXP, true).getMessage()).contains("relating htm7 and observation_regions");
   }
 
   // ------------------------------------------------------------------------------------------- operators, IN
@@ -387,9 +455,9 @@ class SqlTranslatorTest {
           + " date/time strings must be preceded by \"T\" to be recognized) (line: 1, pos: 28)",
       "exposure = :missing            | Bind name ':missing' is not in the bind map (line: 1, pos: 12)",
       "foo(1) = 1                     | Function 'foo' is not supported; the supported functions are GLOB and UUID"
-          + " (POINT is recognised, but spatial constraints are not supported yet) (line: 1, pos: 1)",
+          + " (POINT is recognised, but spatial constraints are not supported) (line: 1, pos: 1)",
       "CIRCLE(1, 2, 3) = 1            | Function 'CIRCLE' is not supported; the supported functions are GLOB and UUID"
-          + " (POINT is recognised, but spatial constraints are not supported yet) (line: 1, pos: 1)",
+          + " (POINT is recognised, but spatial constraints are not supported) (line: 1, pos: 1)",
       "glob(detector, 'a*')           | glob() first argument must be a string column (in GLOB(detector, 'a*'))"
           + " (line: 1, pos: 6)",
       "9223372036854775808 = detector | Integer literal 9223372036854775808 is outside the 64-bit integer range"
@@ -411,13 +479,13 @@ class SqlTranslatorTest {
   }
 
   @Test
-  void spatialConstraintsAreNotSupportedYet() {
+  void spatialConstraintsAreRefusedWithTheReason() {
+    String why = "spatial constraints (regions, POINT, OVERLAPS on regions) cannot be evaluated: regions are stored"
+        + " as sphgeom encodings and the registry has no skypix overlap tables to test them with";
     ExpressionException point = error("visit.region OVERLAPS POINT(53.6, -32.7)", CALEXP);
-    assertThat(point).hasMessage("POINT() is not supported yet: spatial constraints (regions, POINT, OVERLAPS on"
-        + " regions) cannot be translated to SQL in this version (line: 1, pos: 23)");
+    assertThat(point).hasMessage("POINT() is not supported: " + why + " (line: 1, pos: 23)");
     ExpressionException region = error("visit.region = NULL", CALEXP);
-    assertThat(region).hasMessage("Region visit.region cannot be used: spatial constraints are not supported yet"
-        + " (line: 1, pos: 1)");
+    assertThat(region).hasMessage("Region visit.region cannot be used: " + why + " (line: 1, pos: 1)");
     assertThat(error("visit.region OVERLAPS visit.region", CALEXP).getMessage())
         .startsWith("Region visit.region cannot be used");
   }
