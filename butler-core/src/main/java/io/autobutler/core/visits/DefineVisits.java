@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 import io.autobutler.core.instrument.CameraGeometry;
 import io.autobutler.core.instrument.InstrumentDefinition;
@@ -107,7 +108,7 @@ public final class DefineVisits {
     List<LogLine> log = new ArrayList<>();
     Result result = registry.transaction(c -> {
       lock(c, registry.namespace(), instrument.name());
-      requireRegistered(c, instrument.name());
+      requireRegistered(c, instrument.name(), camera);
       for (String collection : request.collections() == null ? List.<String>of() : request.collections()) {
         registry.collections().get(c, collection);
       }
@@ -282,7 +283,8 @@ public final class DefineVisits {
     return counts;
   }
 
-  private static void requireRegistered(Connection c, String instrument) throws SQLException {
+  /** The instrument and every detector of its camera must have records: regions are written for all of them. */
+  private static void requireRegistered(Connection c, String instrument, CameraGeometry camera) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM instrument WHERE name = ?")) {
       ps.setString(1, instrument);
       try (ResultSet rs = ps.executeQuery()) {
@@ -291,6 +293,20 @@ public final class DefineVisits {
               + " repository (register-instrument first)");
         }
       }
+    }
+    Set<Long> missing = new TreeSet<>();
+    camera.detectors().forEach(d -> missing.add((long) d.id()));
+    try (PreparedStatement ps = c.prepareStatement("SELECT id FROM detector WHERE instrument = ?")) {
+      ps.setString(1, instrument);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          missing.remove(rs.getLong(1));
+        }
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new RegistryException(INVALID_ARGUMENT, "Detectors " + missing + " of the " + instrument + " camera have"
+          + " no detector records in this repository (register-instrument writes them)");
     }
   }
 

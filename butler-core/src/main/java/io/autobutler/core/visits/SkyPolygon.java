@@ -17,6 +17,11 @@ import java.util.List;
  */
 public record SkyPolygon(List<UnitVector> vertices) {
 
+  /** How far outside an edge's great circle a point on it may fall by rounding (a determinant, about radians). */
+  private static final double BOUNDARY = 1e-14;
+  /** Three projected points whose turn has a smaller sine than this are collinear (rounding of exact alignments). */
+  private static final double COLLINEAR = 1e-12;
+
   public SkyPolygon {
     vertices = List.copyOf(vertices);
     if (vertices.size() < 3) {
@@ -72,14 +77,38 @@ public record SkyPolygon(List<UnitVector> vertices) {
     return new SkyPolygon(hull.stream().map(Projected::point).toList());
   }
 
-  /** Whether the direction is inside the polygon or on its boundary. */
+  /** Whether the direction is inside the polygon or on its boundary (to rounding: within about 1e-14 radians). */
   public boolean contains(UnitVector p) {
     for (int i = 0; i < vertices.size(); i++) {
-      if (vertices.get(i).orientation(vertices.get((i + 1) % vertices.size()), p) < 0) {
+      if (vertices.get(i).orientation(vertices.get((i + 1) % vertices.size()), p) < -BOUNDARY) {
         return false;
       }
     }
     return true;
+  }
+
+  /**
+   * Whether another polygon has the same vertices in the same cyclic order, each coordinate within
+   * {@code tolerance}, whatever vertex each starts with (sphgeom's hull and this one start at different vertices).
+   */
+  public boolean sameAs(SkyPolygon other, double tolerance) {
+    int n = vertices.size();
+    if (other.vertices.size() != n) {
+      return false;
+    }
+    for (int shift = 0; shift < n; shift++) {
+      boolean all = true;
+      for (int i = 0; i < n && all; i++) {
+        UnitVector a = vertices.get(i);
+        UnitVector b = other.vertices.get((i + shift) % n);
+        all = Math.abs(a.x() - b.x()) <= tolerance && Math.abs(a.y() - b.y()) <= tolerance
+            && Math.abs(a.z() - b.z()) <= tolerance;
+      }
+      if (all) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The sphgeom ConvexPolygon encoding. */
@@ -100,8 +129,18 @@ public record SkyPolygon(List<UnitVector> vertices) {
     return new SkyPolygon(vertices);
   }
 
+  /** The sine of the turn a -> b -> c, positive counter-clockwise; 0 for collinear points (within rounding). */
   private static double turn(Projected a, Projected b, Projected c) {
-    return (b.u - a.u) * (c.v - a.v) - (b.v - a.v) * (c.u - a.u);
+    double abU = b.u - a.u;
+    double abV = b.v - a.v;
+    double acU = c.u - a.u;
+    double acV = c.v - a.v;
+    double lengths = Math.hypot(abU, abV) * Math.hypot(acU, acV);
+    if (lengths == 0) {
+      return 0;
+    }
+    double sine = (abU * acV - abV * acU) / lengths;
+    return Math.abs(sine) < COLLINEAR ? 0 : sine;
   }
 
   private record Projected(double u, double v, UnitVector point) {
