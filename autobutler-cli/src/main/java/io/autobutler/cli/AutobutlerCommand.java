@@ -10,6 +10,7 @@ import io.autobutler.cli.repo.AssociateCommand;
 import io.autobutler.cli.repo.CertifyCalibrationsCommand;
 import io.autobutler.cli.repo.CollectionChainCommand;
 import io.autobutler.cli.repo.CreateCommand;
+import io.autobutler.cli.repo.DefineVisitsCommand;
 import io.autobutler.cli.repo.ImportCommand;
 import io.autobutler.cli.repo.QueryCollectionsCommand;
 import io.autobutler.cli.repo.QueryDatasetTypesCommand;
@@ -42,7 +43,7 @@ import picocli.CommandLine.Spec;
         QueryDatasetTypesCommand.class, QueryCollectionsCommand.class, RemoveCollectionsCommand.class,
         RegisterInstrumentCommand.class, RegisterSkymapCommand.class, WriteCuratedCalibrationsCommand.class,
         ImportCommand.class, QueryDatasetsCommand.class, AssociateCommand.class, CertifyCalibrationsCommand.class,
-        BenchCommand.class, HelpCommand.class},
+        DefineVisitsCommand.class, BenchCommand.class, HelpCommand.class},
     footer = {
         "",
         "The local stack keeps its logs, pid files and data under .autobutler/ in the project folder. "
