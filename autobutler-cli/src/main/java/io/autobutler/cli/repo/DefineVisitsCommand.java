@@ -58,7 +58,9 @@ public class DefineVisitsCommand extends RepoCommand {
 
   @Option(names = "--skip-conflicting", negatable = true, defaultValue = "false", fallbackValue = "true",
       description = "Use this option to skip over any visits that are currently defined with a different value and "
-          + "you are not sure whether to accept the new value. Ignored if incremental or update mode is enabled.")
+          + "you are not sure whether to accept the new value. Ignored if incremental or update mode is enabled. "
+          + "autobutler: this option comes from obs_base v30.0.2 (DM-54045); w.2025.20 has no such "
+          + "option.")
   boolean skipConflicting;
 
   @Override
