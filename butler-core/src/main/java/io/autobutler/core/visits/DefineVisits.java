@@ -42,7 +42,7 @@ import io.autobutler.core.visits.VisitTables.DetectorRegion;
  *   <li>a differing stored visit is a conflict unless {@code --update-records} or {@code --incremental} (the visit
  *       record is updated; its detector regions too when asked to update or when its region changed; with
  *       {@code --incremental} the missing visit_definition rows of a multi-exposure visit are added) or
- *       {@code --skip-conflicting} (left as it is).</li>
+ *       {@code --skip-conflicting} (left as it is; an option of obs_base v30.0.2, not of w.2025.20).</li>
  * </ul>
  * Unlike upstream, which commits visit by visit and stops at the first conflict, the whole run is one transaction
  * whose conflicts are all found before anything is written: a refused run writes nothing and names the visits.
