@@ -11,6 +11,7 @@ import io.autobutler.cli.repo.CertifyCalibrationsCommand;
 import io.autobutler.cli.repo.CollectionChainCommand;
 import io.autobutler.cli.repo.CreateCommand;
 import io.autobutler.cli.repo.DecertifyCalibrationsCommand;
+import io.autobutler.cli.repo.DefineVisitsCommand;
 import io.autobutler.cli.repo.DisassociateCommand;
 import io.autobutler.cli.repo.ExportCalibsCommand;
 import io.autobutler.cli.repo.ExportCommand;
@@ -54,6 +55,7 @@ import picocli.CommandLine.Spec;
         ExportCalibsCommand.class,
         QueryDimensionRecordsCommand.class,
         QueryDataIdsCommand.class,
+        DefineVisitsCommand.class,
         BenchCommand.class, HelpCommand.class},
     footer = {
         "",
