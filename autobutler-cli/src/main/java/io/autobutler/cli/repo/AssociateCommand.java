@@ -40,6 +40,16 @@ public class AssociateCommand extends RepoCommand {
 
   @Override
   protected int run(Context context) {
+    postSelection(context, "associate", collection, datasetTypes, query, limit);
+    return 0;
+  }
+
+  /**
+   * What associate and disassociate send: the TAGGED collection and the dataset query whose results go in or out,
+   * after the butler's FutureWarnings for a query without collections or dataset types.
+   */
+  static void postSelection(Context context, String endpoint, String collection, List<String> datasetTypes,
+                            DatasetQueryOptions query, int limit) {
     List<String> types = splitCommas(datasetTypes);
     List<String> searched = query.searched();
     QueryDatasetsCommand.futureWarnings(context.err(), searched, types);
@@ -50,7 +60,6 @@ public class AssociateCommand extends RepoCommand {
     body.put("where", query.whereOrNull());
     body.put("findFirst", query.findFirst);
     body.put("limit", limit);
-    context.client().post(context.path("associate"), body);
-    return 0;
+    context.client().post(context.path(endpoint), body);
   }
 }

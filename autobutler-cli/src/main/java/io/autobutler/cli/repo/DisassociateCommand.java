@@ -1,9 +1,7 @@
 package io.autobutler.cli.repo;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,17 +37,7 @@ public class DisassociateCommand extends RepoCommand {
 
   @Override
   protected int run(Context context) {
-    List<String> types = splitCommas(datasetTypes);
-    List<String> searched = query.searched();
-    QueryDatasetsCommand.futureWarnings(context.err(), searched, types);
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("collection", tag);
-    body.put("datasetTypes", types);
-    body.put("collections", searched);
-    body.put("where", query.whereOrNull());
-    body.put("findFirst", query.findFirst);
-    body.put("limit", limit);
-    context.client().post(context.path("disassociate"), body);
+    AssociateCommand.postSelection(context, "disassociate", tag, datasetTypes, query, limit);
     return 0;
   }
 }

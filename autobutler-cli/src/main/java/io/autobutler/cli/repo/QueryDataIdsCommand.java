@@ -76,13 +76,8 @@ public class QueryDataIdsCommand extends RepoCommand {
     List<String> requested = splitCommas(dimensions);
     Map<String, List<String>> parameters = new LinkedHashMap<>();
     parameters.put("dimensions", requested);
-    parameters.put("datasets", datasets == null ? List.of() : List.of(datasets));
-    parameters.put("collections", splitCommas(collections));
-    parameters.put("where", where == null || where.isEmpty() ? List.of() : List.of(where));
-    parameters.put("bind", binds);
-    parameters.put("orderBy", splitCommas(orderBy));
-    parameters.put("limit", List.of(Integer.toString(limit)));
-    parameters.put("offset", List.of(Integer.toString(offset)));
+    QueryDimensionRecordsCommand.addQueryParameters(parameters, datasets, collections, where, binds, orderBy, limit,
+        offset);
     JsonNode reply = context.client().get(context.path("data-ids"), parameters).body();
 
     reply.path("warnings").forEach(w -> QueryDatasetsCommand.log(context.err(), LOGGER, "WARNING", w.asText()));

@@ -82,13 +82,7 @@ public class QueryDimensionRecordsCommand extends RepoCommand {
       out.flush();
     }
     Map<String, List<String>> parameters = new LinkedHashMap<>();
-    parameters.put("datasets", datasets == null ? List.of() : List.of(datasets));
-    parameters.put("collections", splitCommas(collections));
-    parameters.put("where", where == null || where.isEmpty() ? List.of() : List.of(where));
-    parameters.put("bind", binds);
-    parameters.put("orderBy", splitCommas(orderBy));
-    parameters.put("limit", List.of(Integer.toString(limit)));
-    parameters.put("offset", List.of(Integer.toString(offset)));
+    addQueryParameters(parameters, datasets, collections, where, binds, orderBy, limit, offset);
     JsonNode reply = context.client().get(
         context.path("dimension-records/" + CatalogClient.pathSegment(element)), parameters).body();
 
@@ -102,5 +96,17 @@ public class QueryDimensionRecordsCommand extends RepoCommand {
     }
     out.flush();
     return 0;
+  }
+
+  /** The query parameters query-dimension-records and query-data-ids share, as catalog-service names them. */
+  static void addQueryParameters(Map<String, List<String>> parameters, String datasets, List<String> collections,
+                                 String where, List<String> binds, List<String> orderBy, int limit, int offset) {
+    parameters.put("datasets", datasets == null ? List.of() : List.of(datasets));
+    parameters.put("collections", splitCommas(collections));
+    parameters.put("where", where == null || where.isEmpty() ? List.of() : List.of(where));
+    parameters.put("bind", binds);
+    parameters.put("orderBy", splitCommas(orderBy));
+    parameters.put("limit", List.of(Integer.toString(limit)));
+    parameters.put("offset", List.of(Integer.toString(offset)));
   }
 }
