@@ -42,9 +42,30 @@ public final class Catalogue {
     final long seed;
     final long createdAt;
     ReplicaState state;
+
+    public String scope() {
+      return scope;
+    }
+
+    public String name() {
+      return name;
+    }
+
+    public String adler32() {
+      return adler32;
+    }
+
+    public SimDataset dataset() {
+      return dataset;
+    }
+
+    /** When the replica last became AVAILABLE (ms since the epoch), or 0. */
+    public long availableAt() {
+      return availableAt;
+    }
     long replicaCreatedAt;
     long updatedAt;
-    long availableAt;
+    volatile long availableAt;
 
     SimFile(String scope, String name, long bytes, String adler32, String md5, Map<String, String> meta,
             SimDataset dataset, Path path, long seed) {
@@ -84,6 +105,14 @@ public final class Catalogue {
     final List<SimFile> files = new ArrayList<>();
     final long createdAt = System.currentTimeMillis();
     boolean open = true;
+
+    public String scope() {
+      return scope;
+    }
+
+    public String name() {
+      return name;
+    }
 
     SimDataset(String scope, String name) {
       this.scope = scope;
@@ -203,6 +232,13 @@ public final class Catalogue {
         taken.add(file);
       }
     }
+    markCopying(taken);
+    return taken;
+  }
+
+  /** Those of these files that have no replica (or a lost one), marked COPYING. */
+  public synchronized List<SimFile> startLanding(java.util.Collection<SimFile> chosen) {
+    List<SimFile> taken = chosen.stream().filter(f -> f.state == null || f.state == ReplicaState.BAD).toList();
     markCopying(taken);
     return taken;
   }

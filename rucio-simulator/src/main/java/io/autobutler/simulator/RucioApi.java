@@ -35,6 +35,9 @@ final class RucioApi {
   }
 
   void handle(RoutingContext ctx) {
+    // Rucio runs behind Apache httpd, which dates every answer
+    ctx.response().putHeader("Date", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+        java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)));
     try {
       Faults.Fault fault = simulator.faults.next();
       if (fault != null) {

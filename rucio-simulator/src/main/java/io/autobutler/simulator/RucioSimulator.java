@@ -180,6 +180,11 @@ public final class RucioSimulator implements AutoCloseable {
     tokens.expireAll();
   }
 
+  /** How many tokens GET /auth/userpass has handed out. */
+  public int authentications() {
+    return tokens.issued();
+  }
+
   public void tokenLifetime(Duration lifetime) {
     tokens.lifetime(lifetime);
   }

@@ -10,6 +10,7 @@ final class Tokens {
 
   private final Map<String, Long> expiries = new ConcurrentHashMap<>();
   private volatile Duration lifetime;
+  private final java.util.concurrent.atomic.AtomicInteger issued = new java.util.concurrent.atomic.AtomicInteger();
 
   Tokens(Duration lifetime) {
     this.lifetime = lifetime;
@@ -23,6 +24,7 @@ final class Tokens {
     String token = account + "-" + username + "-unknown-" + UUID.randomUUID().toString().replace("-", "");
     long expiresAt = System.currentTimeMillis() + lifetime.toMillis();
     expiries.put(token, expiresAt);
+    issued.incrementAndGet();
     return new Issued(token, expiresAt);
   }
 
@@ -35,6 +37,10 @@ final class Tokens {
     if (expiresAt == null || expiresAt < System.currentTimeMillis()) {
       throw new RucioWire.WireException(401, "CannotAuthenticate", "Cannot authenticate with given credentials");
     }
+  }
+
+  int issued() {
+    return issued.get();
   }
 
   /** Every token handed out so far stops working, as after a server-side revocation. */
