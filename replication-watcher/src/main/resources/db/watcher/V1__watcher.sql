@@ -27,13 +27,12 @@ CREATE TABLE announced_datasets (
     PRIMARY KEY (scope, name, rse)
 );
 
--- Announcements decided but not yet known to be on Kafka: the events of one Kafka transaction, and the topics'
--- end offsets before it, from which a restart looks for them. Deleted once the transaction is committed.
+-- Announcements decided (their ledger rows carry the batch id) but not yet known to be on Kafka, with the topics'
+-- end offsets before the batch's Kafka transaction, from which a restart looks for it. Deleted once it is committed.
 CREATE TABLE pending_batches (
     id            BIGSERIAL PRIMARY KEY,
     created_at    TIMESTAMPTZ NOT NULL DEFAULT now(),
-    start_offsets TEXT NOT NULL,
-    events        TEXT NOT NULL
+    start_offsets TEXT NOT NULL
 );
 
 -- Datasets the poll has listed in full once; later polls only ask for replicas updated since the cursor.

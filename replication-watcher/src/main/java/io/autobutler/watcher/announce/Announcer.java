@@ -40,15 +40,18 @@ import io.autobutler.core.event.Topics;
 /**
  * Publishes replica and dataset events once each, across restarts, whichever source found them first.
  *
- * <p>For one batch: (1) in one PostgreSQL transaction, the ledger rows of the replicas and datasets not announced
- * yet are inserted ({@code ON CONFLICT DO NOTHING} decides which are new) together with a pending batch holding
- * their events and the topics' end offsets; (2) the new events are sent in one Kafka transaction (a transactional
- * producer with a fixed {@code transactional.id}); (3) the pending batch is deleted. A crash between (1) and (3)
- * leaves the batch pending: at start, after {@code initTransactions} has settled the previous instance's open
- * transaction, the topics are read (read_committed) from the recorded offsets for records carrying the batch id;
- * if they are there the batch is done, else it is sent again. So each event is on the topic once for read_committed
- * consumers (an aborted attempt may remain visible to read_uncommitted ones), and none is lost once its ledger row
- * is committed. This assumes one watcher per transactional id: a second one fences the first.
+ * <p>For one batch: (1) in one PostgreSQL transaction, a pending batch row with the topics' end offsets is written
+ * and the ledger rows of the replicas and datasets not announced yet are inserted with its id ({@code ON CONFLICT
+ * DO NOTHING} decides which are new); (2) the new events are sent in one Kafka transaction (a transactional
+ * producer with a fixed {@code transactional.id}); (3) the pending batch row is deleted. A failure or crash between
+ * (1) and (3) leaves the batch pending. It is settled before the next batch and at start, after
+ * {@code initTransactions} has settled the previous instance's open transaction: the topics are read
+ * (read_committed) from the recorded offsets for records carrying the batch id; if they are there the batch is
+ * done, else its ledger rows are deleted, undoing the decision, and the sources find those replicas again (the
+ * poll's cursor only advances after every batch of a poll is on Kafka; a Hermes hint is only dropped after its
+ * replica is announced). So each event is on the topic once for read_committed consumers (an aborted attempt may
+ * remain visible to read_uncommitted ones), and none is lost. This assumes one watcher per transactional id: a
+ * second one fences the first.
  */
 public final class Announcer implements AutoCloseable {
 
@@ -100,26 +103,21 @@ public final class Announcer implements AutoCloseable {
     if (replicas.isEmpty() && datasets.isEmpty()) {
       return new Outcome(List.of(), List.of());
     }
+    long t0 = System.nanoTime();
     Map<String, Long> offsets = endOffsets();
+    long t1 = System.nanoTime();
     long batchId;
     List<ReplicaEvent> newReplicas = new ArrayList<>();
     List<DatasetEvent> newDatasets = new ArrayList<>();
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        batchId = insertBatch(c);
+        batchId = insertBatch(c, offsets);
         newReplicas.addAll(insertReplicas(c, replicas, batchId));
         newDatasets.addAll(insertDatasets(c, datasets, batchId));
         if (newReplicas.isEmpty() && newDatasets.isEmpty()) {
           c.rollback();
           return new Outcome(List.of(), List.of());
-        }
-        try (PreparedStatement update = c.prepareStatement("UPDATE " + schema + ".pending_batches SET start_offsets"
-            + " = ?, events = ? WHERE id = ?")) {
-          update.setString(1, EventJson.write(offsets));
-          update.setString(2, encode(records(newReplicas, newDatasets)));
-          update.setLong(3, batchId);
-          update.executeUpdate();
         }
         c.commit();
       } catch (SQLException | RuntimeException e) {
@@ -129,8 +127,13 @@ public final class Announcer implements AutoCloseable {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot record announcements in PostgreSQL: " + e.getMessage(), e);
     }
+    long t2 = System.nanoTime();
     send(batchId, records(newReplicas, newDatasets));
+    long t3 = System.nanoTime();
     deleteBatch(batchId);
+    LOG.debugf("batch %d: %d replicas, %d datasets: offsets %d ms, PostgreSQL %d ms, Kafka %d ms, done %d ms", batchId,
+        newReplicas.size(), newDatasets.size(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000,
+        (System.nanoTime() - t3) / 1_000_000);
     announcedReplicas += newReplicas.size();
     announcedDatasets += newDatasets.size();
     return new Outcome(newReplicas, newDatasets);
@@ -169,12 +172,14 @@ public final class Announcer implements AutoCloseable {
 
   // ------------------------------------------------------------------------------------------ batches
 
-  private long insertBatch(Connection c) throws SQLException {
-    try (Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("INSERT INTO " + schema + ".pending_batches (start_offsets, events) VALUES"
-             + " ('{}', '') RETURNING id")) {
-      rs.next();
-      return rs.getLong(1);
+  private long insertBatch(Connection c, Map<String, Long> offsets) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("INSERT INTO " + schema + ".pending_batches (start_offsets)"
+        + " VALUES (?) RETURNING id")) {
+      s.setString(1, EventJson.write(offsets));
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
     }
   }
 
@@ -247,26 +252,6 @@ public final class Announcer implements AutoCloseable {
     return out;
   }
 
-  /** Records as lines of topic TAB key TAB value (JSON values hold no raw tab or newline). */
-  static String encode(List<Out> records) {
-    StringBuilder text = new StringBuilder();
-    for (Out r : records) {
-      text.append(r.topic()).append('\t').append(r.key()).append('\t').append(r.value()).append('\n');
-    }
-    return text.toString();
-  }
-
-  static List<Out> decode(String text) {
-    List<Out> out = new ArrayList<>();
-    for (String line : text.split("\n")) {
-      if (!line.isEmpty()) {
-        String[] parts = line.split("\t", 3);
-        out.add(new Out(parts[0], parts[1], parts[2]));
-      }
-    }
-    return out;
-  }
-
   private void send(long batchId, List<Out> records) {
     byte[] id = Long.toString(batchId).getBytes(StandardCharsets.UTF_8);
     producer.beginTransaction();
@@ -283,8 +268,8 @@ public final class Announcer implements AutoCloseable {
       } catch (RuntimeException abortFailed) {
         e.addSuppressed(abortFailed);
       }
-      throw new IllegalStateException("cannot publish batch " + batchId + " on Kafka (kept pending, retried next"
-          + " time): " + e.getMessage(), e);
+      throw new IllegalStateException("cannot publish batch " + batchId + " on Kafka (kept pending, settled before"
+          + " the next batch): " + e.getMessage(), e);
     }
   }
 
@@ -313,15 +298,14 @@ public final class Announcer implements AutoCloseable {
 
   /**
    * Settles batches left pending by a crash or a failed send: those whose records are on the topics (committed)
-   * are only deleted; the others are sent again.
+   * are only deleted; for the others the ledger rows are deleted with the batch, so that they are announced anew.
    */
   public synchronized void settlePending() {
     Map<Long, String[]> pending = new LinkedHashMap<>();
     try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT id, start_offsets, events FROM " + schema
-             + ".pending_batches ORDER BY id")) {
+         ResultSet rs = s.executeQuery("SELECT id, start_offsets FROM " + schema + ".pending_batches ORDER BY id")) {
       while (rs.next()) {
-        pending.put(rs.getLong(1), new String[] {rs.getString(2), rs.getString(3)});
+        pending.put(rs.getLong(1), new String[] {rs.getString(2)});
       }
     } catch (SQLException e) {
       throw new IllegalStateException("cannot read pending batches: " + e.getMessage(), e);
@@ -330,16 +314,40 @@ public final class Announcer implements AutoCloseable {
       return;
     }
     Set<Long> published = publishedBatches(pending);
-    for (Map.Entry<Long, String[]> batch : pending.entrySet()) {
-      long id = batch.getKey();
-      List<Out> records = decode(batch.getValue()[1]);
-      if (published.contains(id) || records.isEmpty()) {
-        LOG.infof("pending batch %d (%d events) was already on Kafka", id, records.size());
+    for (long id : pending.keySet()) {
+      if (published.contains(id)) {
+        LOG.infof("pending batch %d was on Kafka already", id);
+        deleteBatch(id);
       } else {
-        LOG.infof("pending batch %d (%d events) was not on Kafka: publishing it now", id, records.size());
-        send(id, records);
+        undo(id);
       }
-      deleteBatch(id);
+    }
+  }
+
+  /** Forgets an unpublished batch: its ledger rows go, so that its replicas and datasets are announced anew. */
+  private void undo(long batchId) {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      int replicas;
+      int datasets;
+      try (PreparedStatement r = c.prepareStatement("DELETE FROM " + schema + ".announced_replicas WHERE batch_id = ?");
+           PreparedStatement d = c.prepareStatement("DELETE FROM " + schema + ".announced_datasets WHERE batch_id = ?");
+           PreparedStatement b = c.prepareStatement("DELETE FROM " + schema + ".pending_batches WHERE id = ?")) {
+        r.setLong(1, batchId);
+        replicas = r.executeUpdate();
+        d.setLong(1, batchId);
+        datasets = d.executeUpdate();
+        b.setLong(1, batchId);
+        b.executeUpdate();
+        c.commit();
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      }
+      LOG.infof("pending batch %d was not on Kafka: its %d replicas and %d datasets will be announced anew", batchId,
+          replicas, datasets);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot undo pending batch " + batchId + ": " + e.getMessage(), e);
     }
   }
 

@@ -185,7 +185,8 @@ public final class HermesListener implements Runnable, AutoCloseable {
         settled.add(key);
       } else {
         hint.checks++;
-        hint.nextCheck = now.plusMillis(Math.min(30_000, 50L << Math.min(hint.checks, 10)));
+        // the finisher usually follows the message within a second: ask often at first, then back off
+        hint.nextCheck = now.plusMillis(hint.checks < 20 ? 50 : Math.min(30_000, 50L << Math.min(hint.checks - 20, 10)));
       }
     }
     if (!available.isEmpty()) {

@@ -2,7 +2,9 @@ package io.autobutler.watcher.poll;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -10,6 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import javax.sql.DataSource;
 
@@ -32,7 +38,7 @@ import io.autobutler.watcher.rucio.RucioClient;
  * filtered out by the ledger. A full listing runs now and then anyway, for whatever an incremental one cannot
  * see (a file attached to a dataset after its replica was made).
  */
-public final class ReplicaPoller {
+public final class ReplicaPoller implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(ReplicaPoller.class);
 
@@ -55,6 +61,12 @@ public final class ReplicaPoller {
   private final WatchScope scope;
   private final Settings settings;
   private final PollState state;
+  /** Announces one batch while the poll thread lists and fetches the metadata of the next. */
+  private final ExecutorService announcing = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "watcher-announce");
+    t.setDaemon(true);
+    return t;
+  });
 
   public ReplicaPoller(RucioClient rucio, Announcer announcer, DataSource dataSource, String schema, WatchScope scope,
                        Settings settings) {
@@ -84,6 +96,7 @@ public final class ReplicaPoller {
 
     Batch batch = new Batch();
     Instant firstRequest = null;
+    try {
     for (int i = 0; i < fresh.size(); i += settings.datasetsPerRequest()) {
       Instant at = list(fresh.subList(i, Math.min(fresh.size(), i + settings.datasetsPerRequest())), null, batch);
       firstRequest = firstRequest == null ? at : firstRequest;
@@ -93,7 +106,10 @@ public final class ReplicaPoller {
           cursor.get().updatedAfter(), batch);
       firstRequest = firstRequest == null ? at : firstRequest;
     }
-    batch.flush();
+    batch.finish();
+    } finally {
+      batch.awaitAll();
+    }
     int complete = batch.touched.isEmpty() ? 0 : completion.check(batch.touched);
 
     Instant newCursor = (firstRequest == null ? started : firstRequest).minus(settings.overlap());
@@ -128,10 +144,11 @@ public final class ReplicaPoller {
     });
   }
 
-  /** Replicas found, announced every {@code batchSize}. */
+  /** Replicas found, announced every {@code batchSize}: one batch announcing while the next is gathered. */
   private final class Batch {
     final Map<String, ReplicaEvent> pending = new LinkedHashMap<>();
     final Set<Did> touched = new LinkedHashSet<>();
+    final Deque<Future<Integer>> inFlight = new ArrayDeque<>();
     int listed;
     int announced;
 
@@ -150,6 +167,7 @@ public final class ReplicaPoller {
       if (pending.isEmpty()) {
         return;
       }
+      long t0 = System.nanoTime();
       List<String[]> dids = pending.values().stream().map(e -> new String[] {e.scope(), e.name()}).toList();
       Set<String> done = announcer.alreadyAnnounced(scope.rse(), dids);
       List<ReplicaEvent> fresh = new ArrayList<>();
@@ -159,7 +177,52 @@ public final class ReplicaPoller {
         }
       }
       pending.clear();
-      announced += announcer.announce(ReplicaEvents.withMetadata(rucio, fresh), List.of()).replicas().size();
+      List<ReplicaEvent> withMetadata = ReplicaEvents.withMetadata(rucio, fresh);
+      LOG.debugf("batch of %d: ledger check and metadata %d ms", dids.size(), (System.nanoTime() - t0) / 1_000_000);
+      inFlight.add(announcing.submit(() -> announcer.announce(withMetadata, List.of()).replicas().size()));
+      while (inFlight.size() > 1) {
+        announced += result(inFlight.poll());
+      }
     }
+
+    void finish() {
+      flush();
+      while (!inFlight.isEmpty()) {
+        announced += result(inFlight.poll());
+      }
+    }
+
+    /** Waits for the announcements still running, so that none overlaps the next poll. */
+    void awaitAll() {
+      while (!inFlight.isEmpty()) {
+        try {
+          inFlight.poll().get();
+        } catch (ExecutionException e) {
+          // already failing: the first error is the one reported
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+
+    private int result(Future<Integer> future) {
+      try {
+        return future.get();
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        throw new IllegalStateException(e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while announcing", e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    announcing.shutdownNow();
   }
 }

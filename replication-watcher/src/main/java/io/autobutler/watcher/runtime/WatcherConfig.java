@@ -33,6 +33,10 @@ public interface WatcherConfig {
 
   Hermes hermes();
 
+  /** The schema of the watcher's state (ledger, cursor, pending batches, hints); Flyway creates it. */
+  @WithDefault("watcher")
+  String schema();
+
   /** The Kafka transactional id of the announcements: one watcher per id (a second fences the first). */
   @WithDefault("replication-watcher")
   String transactionalId();

@@ -31,8 +31,6 @@ import io.quarkus.runtime.StartupEvent;
 public class WatcherRuntime {
 
   private static final Logger LOG = Logger.getLogger(WatcherRuntime.class);
-  /** The schema of the watcher's state; Flyway creates it (quarkus.flyway.schemas). */
-  public static final String SCHEMA = "watcher";
 
   private final WatcherConfig config;
   private final AgroalDataSource dataSource;
@@ -102,7 +100,7 @@ public class WatcherRuntime {
     URI url = r.url().orElseThrow(() -> new IllegalStateException("autobutler.watcher.rucio.url is not set"));
     RucioClient rucio = new RucioClient(new RucioClient.Settings(url, r.authUrl().orElse(url), r.account(),
         r.username(), r.password(), r.tokenFile(), r.vo(), r.timeout(), r.attempts(), r.renewBefore()));
-    Announcer created = new Announcer(dataSource, SCHEMA, bootstrapServers, config.transactionalId());
+    Announcer created = new Announcer(dataSource, config.schema(), bootstrapServers, config.transactionalId());
     try {
       created.settlePending();
     } catch (RuntimeException e) {
@@ -111,13 +109,13 @@ public class WatcherRuntime {
     }
     announcer = created;
     WatcherConfig.Poll p = config.poll();
-    poller = new ReplicaPoller(rucio, announcer, dataSource, SCHEMA, scope, new ReplicaPoller.Settings(p.overlap(),
+    poller = new ReplicaPoller(rucio, announcer, dataSource, config.schema(), scope, new ReplicaPoller.Settings(p.overlap(),
         p.fullListingInterval(), p.batchSize(), p.datasetsPerRequest()));
     schedule = Executors.newSingleThreadScheduledExecutor(r2 -> new Thread(r2, "watcher-poll"));
     schedule.scheduleWithFixedDelay(this::pollQuietly, 0, p.interval().toMillis(), TimeUnit.MILLISECONDS);
     config.hermes().topics().filter(t -> !t.isEmpty()).ifPresent(topics -> {
       hermes = new HermesListener(bootstrapServers, config.hermes().groupId(), topics, rucio, announcer, scope,
-          dataSource, SCHEMA, config.hermes().giveUpAfter());
+          dataSource, config.schema(), config.hermes().giveUpAfter());
       hermesThread = new Thread(hermes, "watcher-hermes");
       hermesThread.start();
     });
@@ -142,6 +140,9 @@ public class WatcherRuntime {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      if (poller != null) {
+        poller.close();
+      }
       announcer.close();
       announcer = null;
       poller = null;
