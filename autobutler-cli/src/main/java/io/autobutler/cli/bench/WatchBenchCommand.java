@@ -56,7 +56,8 @@ import picocli.CommandLine.Spec;
     description = {"Starts the Rucio simulator and a second replication-watcher (own port, schema watcher_bench,"
         + " a new scope per run) against the stack of ./autobutler up, lands --replicas replicas at once with no"
         + " Hermes message and times their events, then lands --waves waves of --wave-size replicas with Hermes"
-        + " messages and measures each one's delay from AVAILABLE to its event. The events go to the stack's"
+        + " messages and measures each one's delay from AVAILABLE to its event (then up to 5 waves without"
+        + " message, through the poll alone). The events go to the stack's"
         + " rucio.replicas like any other.",
         "Last line: watch replicas_per_s=<n> p95_latency_ms=<n>"})
 public class WatchBenchCommand implements Callable<Integer> {
@@ -141,12 +142,13 @@ public class WatchBenchCommand implements Callable<Integer> {
           simulatorEnv, logs.resolve("bench-rucio-simulator.log"));
       awaitUp(simulatorUrl + "/ping", "the Rucio simulator", logs.resolve("bench-rucio-simulator.log"));
       int datasets = Math.max(1, (replicas + filesPerDataset - 1) / filesPerDataset);
-      int waveDatasets = Math.max(1, (waves * waveSize + filesPerDataset - 1) / filesPerDataset);
+      int waveFiles = (waves + Math.min(waves, 5)) * waveSize;
+      int waveDatasets = Math.max(1, (waveFiles + filesPerDataset - 1) / filesPerDataset);
       long generateStart = System.nanoTime();
       admin(simulatorUrl, "campaign", Map.of("scope", scope, "datasetPrefix", "Dataset/Bench/poll_",
           "datasets", datasets, "filesPerDataset", Math.min(filesPerDataset, replicas), "fileBytes", 64));
       admin(simulatorUrl, "campaign", Map.of("scope", scope, "datasetPrefix", "Dataset/Bench/hermes_",
-          "datasets", waveDatasets, "filesPerDataset", Math.min(filesPerDataset, waves * waveSize), "fileBytes", 64));
+          "datasets", waveDatasets, "filesPerDataset", Math.min(filesPerDataset, waveFiles), "fileBytes", 64));
       out.printf("simulator %s: scope %s, %d + %d datasets generated in %.1f s%n", simulatorUrl, scope, datasets,
           waveDatasets, (System.nanoTime() - generateStart) / 1e9);
       out.flush();
@@ -204,14 +206,23 @@ public class WatchBenchCommand implements Callable<Integer> {
           hermesEvents.addAll(events.await(waveSize, Duration.ofMinutes(2)));
           Thread.sleep(200);
         }
+        // 3. For comparison, the same trickle with no message: only the poll finds these.
+        List<ConsumerRecord<String, String>> trickleEvents = new ArrayList<>();
+        for (int wave = 0; wave < Math.min(waves, 5); wave++) {
+          admin(simulatorUrl, "land", Map.of("count", waveSize, "hermes", false));
+          trickleEvents.addAll(events.await(waveSize, Duration.ofMinutes(2)));
+        }
         availableAt = availableTimes(simulatorUrl);
         List<Long> hermesLatencies = latencies(hermesEvents, availableAt);
+        List<Long> trickleLatencies = latencies(trickleEvents, availableAt);
         long hermesFromHermes = hermesEvents.stream().filter(r -> r.value().contains("\"source\":\"hermes\"")).count();
         out.printf("hermes path: %d replicas in %d waves (%d announced from their message), delay from AVAILABLE to"
             + " event: median %d ms, p95 %d ms, max %d ms%n", hermesEvents.size(), waves, hermesFromHermes,
             percentile(hermesLatencies, 50), percentile(hermesLatencies, 95), percentile(hermesLatencies, 100));
-        out.printf("poll path delay from AVAILABLE to event (poll every %d s): median %d ms, p95 %d ms%n",
-            pollInterval, percentile(pollLatencies, 50), percentile(pollLatencies, 95));
+        out.printf("poll path, %d waves of %d with no message (poll every %d s): delay from AVAILABLE to event median"
+            + " %d ms, p95 %d ms; for the %d landed at once: median %d ms, p95 %d ms%n", Math.min(waves, 5), waveSize,
+            pollInterval, percentile(trickleLatencies, 50), percentile(trickleLatencies, 95), pollEvents.size(),
+            percentile(pollLatencies, 50), percentile(pollLatencies, 95));
         JsonNode status = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(watcherUrl + "/api/watcher"))
             .build(), HttpResponse.BodyHandlers.ofString()).body());
         out.printf("watcher: %d replicas and %d datasets announced%n", status.path("announcedReplicas").asLong(),
