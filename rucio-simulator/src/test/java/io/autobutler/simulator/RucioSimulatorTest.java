@@ -223,6 +223,24 @@ class RucioSimulatorTest {
   }
 
   @Test
+  void servesADirectoryTree(@org.junit.jupiter.api.io.TempDir java.nio.file.Path root) throws Exception {
+    java.nio.file.Path file = root.resolve("refcats/the_monster/htm7/1234.parq");
+    java.nio.file.Files.createDirectories(file.getParent());
+    java.nio.file.Files.writeString(file, "a reference catalogue shard");
+    var summary = simulator.catalogue().addDirectory(root);
+    assertThat(summary.files()).isEqualTo(1);
+    simulator.landDataset("refcats", "Dataset/the_monster/htm7", false, 0);
+    JsonNode line = lines(post("/replicas/list", "{\"dids\":[{\"scope\":\"refcats\",\"name\":"
+        + "\"Dataset/the_monster/htm7\"}]}").body()).get(0);
+    assertThat(line.path("name").asText()).isEqualTo("the_monster/htm7/1234.parq");
+    assertThat(line.path("bytes").asLong()).isEqualTo(27);
+    String pfn = line.path("rses").path("IN2P3_RAW_DISK").get(0).asText();
+    assertThat(pfn).endsWith("/pnfs/in2p3.fr/lsst/instrument/refcats/the_monster/htm7/1234.parq");
+    assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(pfn)).build(), HttpResponse.BodyHandlers.ofString()).body())
+        .isEqualTo("a reference catalogue shard");
+  }
+
+  @Test
   void faultsAnswerTheNextRequests() throws Exception {
     simulator.failNext(1, 500);
     HttpResponse<String> failed = get("/dids/raw/dids/search?type=dataset");
