@@ -2,6 +2,8 @@ package io.autobutler.core.ingest.index;
 
 import java.net.URI;
 
+import io.autobutler.core.datastore.DatastoreFiles;
+
 /**
  * An {@code _index.json} that cannot be used, with what is known of where: the index file, and when the fault is in
  * one file's entry, that entry's key and the property at fault.
@@ -35,7 +37,7 @@ public class IndexFormatException extends RuntimeException {
   }
 
   private static String describe(URI index, String entry, String property) {
-    StringBuilder where = new StringBuilder("index file ").append(index);
+    StringBuilder where = new StringBuilder("index file ").append(DatastoreFiles.text(index));
     if (entry != null) {
       where.append(", entry '").append(entry).append('\'');
     }

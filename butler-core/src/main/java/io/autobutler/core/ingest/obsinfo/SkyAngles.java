@@ -37,15 +37,25 @@ public final class SkyAngles {
     }
   }
 
-  /** astropy Longitude's wrap at 360 degrees: {@code [0, 360)}. */
+  /**
+   * astropy Longitude's wrap at 360 degrees into {@code [0, 360)}, with its arithmetic: whole turns are subtracted
+   * ({@code -121.29} becomes {@code -121.29 + 360 = 238.70999999999998}, as in Python).
+   */
   static double wrap(double degrees) {
     if (!Double.isFinite(degrees)) {
       throw new IllegalArgumentException("angle " + degrees + " is not finite");
     }
-    if (degrees >= 0.0 && degrees < 360.0) {
+    double turns = Math.floor(degrees / 360.0);
+    if (turns == 0) {
       return degrees;
     }
-    double wrapped = degrees % 360.0;
-    return wrapped < 0 ? wrapped + 360.0 : wrapped;
+    double wrapped = degrees - turns * 360.0;
+    if (wrapped >= 360.0) {
+      wrapped -= 360.0;
+    }
+    if (wrapped < 0.0) {
+      wrapped += 360.0;
+    }
+    return wrapped;
   }
 }
