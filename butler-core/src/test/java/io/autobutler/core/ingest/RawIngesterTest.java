@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.autobutler.core.datastore.DatastoreFiles;
+import io.autobutler.core.datastore.WebDavTestServer;
 import io.autobutler.core.ingest.RawIngester.Options;
 import io.autobutler.core.ingest.RawIngester.RawFile;
 import io.autobutler.core.ingest.RawIngester.Rejection;
@@ -147,6 +148,22 @@ class RawIngesterTest {
     assertThat(again).extracting(Result::exposures, Result::datasets, Result::newDatasets, Result::newExposures)
         .containsExactly(2, 17, 0, 0);
     assertThat(snapshot()).isEqualTo(before);
+  }
+
+  @Test
+  void aWebDavFolderIsWalkedWithPropfindAndItsIndexFilesRead() {
+    IngestFixtures.comCam(root);
+    try (WebDavTestServer dav = new WebDavTestServer(root)) {
+      Result result = backfill.ingest(registry, List.of(dav.uri("comcam").toString()), null, Options.defaults());
+      assertThat(result.rejections()).isEmpty();
+      assertThat(result.newDatasets()).isEqualTo(17);
+      assertThat(row("SELECT f.path, f.file_size FROM file_datastore_records f WHERE f.dataset_id ="
+          + " '9499cce5-98e8-51e5-973b-be274ad36141'")).containsExactly(
+          entry("path", dav.uri("comcam/20241126/CC_O_20241126_000111/CC_O_20241126_000111_R22_S11.fits").toString()),
+          entry("file_size", 5L));
+      assertThat(dav.requests()).contains("PROPFIND /comcam 0", "PROPFIND /comcam/ 1",
+          "PROPFIND /comcam/20241126/ 1", "GET /comcam/20241126/CC_O_20241126_000112/_index.json");
+    }
   }
 
   @Test
