@@ -96,6 +96,37 @@ public record IndexFile(URI location, List<IndexEntry> entries) {
     return new IndexFile(location, entries);
   }
 
+  /**
+   * The text of an {@code _index.json} for the files of one folder, as {@code astrometadata write-index} writes it:
+   * translated content, the properties equal in every file under {@code __COMMON__}, the rest per file.
+   */
+  public static String toJson(Map<String, ObservationInfo> byFileName) {
+    Map<String, Map<String, Object>> simple = new LinkedHashMap<>();
+    byFileName.forEach((name, info) -> simple.put(name, info.toSimple()));
+    Map<String, Object> common = new LinkedHashMap<>();
+    if (!simple.isEmpty()) {
+      Map<String, Object> first = simple.values().iterator().next();
+      first.forEach((property, value) -> {
+        if (simple.values().stream().allMatch(s -> value.equals(s.get(property)))) {
+          common.put(property, value);
+        }
+      });
+    }
+    Map<String, Object> index = new LinkedHashMap<>();
+    index.put(CONTENT_KEY, "translated");
+    index.put(COMMON_KEY, common);
+    simple.forEach((name, properties) -> {
+      Map<String, Object> own = new LinkedHashMap<>(properties);
+      own.keySet().removeAll(common.keySet());
+      index.put(name, own);
+    });
+    try {
+      return JSON.writeValueAsString(index);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write an index: " + e.getMessage(), e);
+    }
+  }
+
   /** The entries by absolute file URI. */
   public Map<URI, IndexEntry> byFile() {
     Map<URI, IndexEntry> byFile = new LinkedHashMap<>();
