@@ -1,5 +1,9 @@
 package io.autobutler.core.campaign;
 
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -10,7 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import io.autobutler.core.datastore.DatastoreFiles;
 import io.autobutler.core.dimensions.DimensionUniverse;
+import io.autobutler.core.ingest.index.IndexFile;
 import io.autobutler.core.ingest.obsinfo.ObservationInfo;
 import io.autobutler.core.ingest.obsinfo.ObservationProperty;
 import io.autobutler.core.ingest.obsinfo.SkyAngles.AltAz;
@@ -154,6 +160,24 @@ public final class SyntheticRaws {
       folders.add(new ExposureFolder(folder(dataRoot, exposure), infos));
     }
     return new IndexedCampaign(folders, exposures.size(), count, science);
+  }
+
+  /**
+   * Writes the campaign under {@code root} as ingest-raws finds it at a site: {@code <day_obs>/<obs_id>/} folders,
+   * each with its {@code _index.json} and its raw files (empty: ingest never opens them).
+   */
+  public static IndexedCampaign writeIndexed(int raws, long seed, Path root) throws IOException {
+    String dataRoot = DatastoreFiles.text(root.toAbsolutePath().toUri());
+    IndexedCampaign campaign = indexed(raws, seed, dataRoot.endsWith("/") ? dataRoot.substring(0,
+        dataRoot.length() - 1) : dataRoot);
+    for (ExposureFolder folder : campaign.folders()) {
+      Path directory = Files.createDirectories(Path.of(URI.create(folder.uri())));
+      Files.writeString(directory.resolve(IndexFile.NAME), IndexFile.toJson(folder.raws()));
+      for (String name : folder.raws().keySet()) {
+        Files.write(directory.resolve(name), new byte[0]);
+      }
+    }
+    return campaign;
   }
 
   private static String folder(String dataRoot, Exposure exposure) {
