@@ -42,6 +42,7 @@ import picocli.CommandLine.Spec;
         QueryDatasetTypesCommand.class, QueryCollectionsCommand.class, RemoveCollectionsCommand.class,
         RegisterInstrumentCommand.class, RegisterSkymapCommand.class, WriteCuratedCalibrationsCommand.class,
         ImportCommand.class, QueryDatasetsCommand.class, AssociateCommand.class, CertifyCalibrationsCommand.class,
+        io.autobutler.cli.repo.IngestRawsCommand.class,
         BenchCommand.class, HelpCommand.class},
     footer = {
         "",
