@@ -151,10 +151,6 @@ public final class RawIngester {
       rejections = List.copyOf(rejections);
       runs = List.copyOf(runs);
     }
-
-    public boolean hasFailures() {
-      return !rejections.isEmpty();
-    }
   }
 
   /** One file ready to go: its records, data ID, run, dataset id and file record. */

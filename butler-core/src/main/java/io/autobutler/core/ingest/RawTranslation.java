@@ -180,12 +180,6 @@ public final class RawTranslation {
     return record;
   }
 
-  /** The exposures' end-before-begin cases, for a warning as obs_base logs one. */
-  public static boolean endsBeforeBegin(ObservationInfo info) {
-    return info.datetimeEnd() != null && info.datetimeBegin() != null
-        && info.datetimeEnd().isBefore(info.datetimeBegin());
-  }
-
   private static String checked(String field, String value) {
     Integer limit = LENGTHS.get(field);
     if (value != null && limit != null && value.length() > limit) {

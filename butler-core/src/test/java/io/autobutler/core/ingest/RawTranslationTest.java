@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import io.autobutler.core.ingest.index.IndexFile;
 import io.autobutler.core.ingest.obsinfo.ObservationInfo;
 import io.autobutler.core.ingest.obsinfo.ObservationProperty;
+import io.autobutler.core.instrument.Instruments;
 import io.autobutler.core.time.TaiTime;
 import io.autobutler.core.time.Timespan;
 
@@ -132,5 +133,11 @@ class RawTranslationTest {
     values.put(ObservationProperty.OBSERVATION_TYPE, "a_long_observation_type");
     assertThatThrownBy(() -> RawTranslation.translate(ObservationInfo.of(values)))
         .hasMessage("observation_type 'a_long_observation_type' has 23 characters; the registry allows 16");
+  }
+
+  @Test
+  void rawsAreRecordedWithObsLsstsFormatterOfTheirInstrument() {
+    assertThat(Instruments.LSST_COM_CAM.rawFormatter()).isEqualTo("lsst.obs.lsst.rawFormatter.LsstComCamRawFormatter");
+    assertThat(Instruments.LSST_CAM.rawFormatter()).isEqualTo("lsst.obs.lsst.rawFormatter.LsstCamRawFormatter");
   }
 }
