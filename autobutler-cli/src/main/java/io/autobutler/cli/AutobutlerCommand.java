@@ -16,6 +16,7 @@ import io.autobutler.cli.repo.DisassociateCommand;
 import io.autobutler.cli.repo.ExportCalibsCommand;
 import io.autobutler.cli.repo.ExportCommand;
 import io.autobutler.cli.repo.ImportCommand;
+import io.autobutler.cli.repo.IngestRawsCommand;
 import io.autobutler.cli.repo.QueryCollectionsCommand;
 import io.autobutler.cli.repo.QueryDatasetTypesCommand;
 import io.autobutler.cli.repo.QueryDataIdsCommand;
@@ -56,6 +57,7 @@ import picocli.CommandLine.Spec;
         QueryDimensionRecordsCommand.class,
         QueryDataIdsCommand.class,
         DefineVisitsCommand.class,
+        IngestRawsCommand.class,
         BenchCommand.class, HelpCommand.class},
     footer = {
         "",

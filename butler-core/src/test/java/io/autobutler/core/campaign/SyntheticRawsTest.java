@@ -2,12 +2,19 @@ package io.autobutler.core.campaign;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import javax.sql.DataSource;
+
 import org.junit.jupiter.api.Test;
 
+import io.autobutler.core.ingest.RawIngester;
+import io.autobutler.core.ingest.index.IndexEntry;
+import io.autobutler.core.ingest.index.IndexFile;
 import io.autobutler.core.instrument.Instruments;
 import io.autobutler.core.registry.Registry;
 import io.autobutler.core.registry.RegistryMigrations;
@@ -45,5 +52,60 @@ class SyntheticRawsTest {
     DatasetQuery.Result science = registry.transaction(c -> new DatasetQuery().query(c, new DatasetQuery.Request(
         List.of("raw"), List.of(SyntheticRaws.RUN), "exposure.observation_type='science'", Map.of(), false, 0, false)));
     assertThat(science.tables().get(0).rows()).hasSize(campaign.scienceRaws());
+  }
+
+  @Test
+  void theIndexedCampaignIngestsToTheVeryRecordsOfTheExportFile() {
+    String root = "davs://host:2880/raw/LSSTComCam";
+    SyntheticRaws.Campaign campaign = SyntheticRaws.generate(300, 11, root);
+    SyntheticRaws.IndexedCampaign indexed = SyntheticRaws.indexed(300, 11, root);
+    assertThat(indexed.raws()).isEqualTo(campaign.raws());
+    assertThat(indexed.exposures()).isEqualTo(campaign.exposures());
+    assertThat(indexed.scienceRaws()).isEqualTo(campaign.scienceRaws());
+
+    DataSource dataSource = PostgresServer.preferred().createDatabase("synthetic_indexed").dataSource();
+    Registry imported = comCamRegistry(dataSource, "imported");
+    new RepositoryImporter().importFile(imported, campaign.exportFile(), root, Set.of());
+    Registry ingested = comCamRegistry(dataSource, "ingested");
+    List<RawIngester.RawFile> files = new ArrayList<>();
+    for (SyntheticRaws.ExposureFolder folder : indexed.folders()) {
+      // through the _index.json text, as a backfill reads it
+      IndexFile index = IndexFile.parse(URI.create(folder.uri() + IndexFile.NAME), IndexFile.toJson(folder.raws()));
+      assertThat(index.entries()).extracting(IndexEntry::info).containsExactlyElementsOf(folder.raws().values());
+      index.entries().forEach(e -> files.add(new RawIngester.RawFile(e.file().toString(), null, null, e.info())));
+    }
+    RawIngester.Result result = new RawIngester().ingest(ingested, files, RawIngester.Options.defaults());
+    assertThat(result.rejections()).isEmpty();
+    assertThat(result.newDatasets()).isEqualTo(300);
+
+    for (String sql : List.of("SELECT * FROM exposure ORDER BY id", "SELECT * FROM day_obs ORDER BY id",
+        "SELECT * FROM \"group\" ORDER BY name", "SELECT id, data_id_key FROM dataset ORDER BY id",
+        "SELECT dataset_id, path, formatter, storage_class FROM file_datastore_records ORDER BY dataset_id")) {
+      assertThat(rows(ingested, sql)).as(sql).isEqualTo(rows(imported, sql));
+    }
+  }
+
+  private static Registry comCamRegistry(DataSource dataSource, String namespace) {
+    RegistryMigrations.migrateRegistry(dataSource, namespace);
+    Registry registry = new Registry(dataSource, namespace);
+    var comCam = Instruments.LSST_COM_CAM;
+    registry.transaction(c -> {
+      registry.dimensions().insert(c, "instrument", List.of(comCam.instrumentRecord()), Mode.SYNC);
+      registry.dimensions().insert(c, "detector", comCam.detectorRecords(), Mode.SYNC);
+      return registry.dimensions().insert(c, "physical_filter", comCam.physicalFilterRecords(), Mode.SYNC);
+    });
+    return registry;
+  }
+
+  private static List<String> rows(Registry registry, String sql) {
+    return registry.transaction(c -> {
+      List<String> rows = new ArrayList<>();
+      try (var ps = c.prepareStatement("SELECT t::text FROM (" + sql + ") t"); var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows.add(rs.getString(1));
+        }
+      }
+      return rows;
+    });
   }
 }

@@ -228,20 +228,33 @@ public final class DatasetManager {
     }
     String rows = " FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[])"
         + " AS t(id, path, formatter, storage_class, checksum, file_size)";
+    Set<UUID> added = new HashSet<>();
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO file_datastore_records (dataset_id, component, path,"
         + " formatter, storage_class, checksum, file_size) SELECT t.id, '" + NO_COMPONENT + "', t.path, t.formatter,"
-        + " t.storage_class, t.checksum, t.file_size" + rows + " ON CONFLICT (dataset_id, component) DO NOTHING")) {
+        + " t.storage_class, t.checksum, t.file_size" + rows + " ON CONFLICT (dataset_id, component) DO NOTHING"
+        + " RETURNING dataset_id")) {
       bindFiles(c, ps, ids, paths, formatters, storageClasses, checksums, sizes);
-      ps.executeUpdate();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          added.add(rs.getObject(1, UUID.class));
+        }
+      }
     }
+    if (added.size() == n) {
+      return;
+    }
+    UUID[] existing = java.util.Arrays.stream(ids).filter(id -> !added.contains(id)).toArray(UUID[]::new);
     // A file record that differs from the stored one: daf_butler replaces it for deterministic (v5) IDs and
-    // refuses it for the others. The update is undone with the transaction when one is refused.
+    // refuses it for the others. The update is undone with the transaction when one is refused. Only the records
+    // that were there already are compared, found through the primary key ("= ANY"): a join on the unnested rows
+    // alone made the planner scan the whole table for every call.
     try (PreparedStatement ps = c.prepareStatement("UPDATE file_datastore_records f SET path = t.path,"
         + " formatter = t.formatter, storage_class = t.storage_class, checksum = t.checksum, file_size = t.file_size"
-        + rows + " WHERE f.dataset_id = t.id AND f.component = '" + NO_COMPONENT + "' AND (f.path, f.formatter,"
-        + " f.storage_class, f.checksum, f.file_size) IS DISTINCT FROM (t.path, t.formatter, t.storage_class,"
-        + " t.checksum, t.file_size) RETURNING f.dataset_id")) {
+        + rows + " WHERE f.dataset_id = ANY (?) AND f.dataset_id = t.id AND f.component = '" + NO_COMPONENT + "'"
+        + " AND (f.path, f.formatter, f.storage_class, f.checksum, f.file_size) IS DISTINCT FROM (t.path,"
+        + " t.formatter, t.storage_class, t.checksum, t.file_size) RETURNING f.dataset_id")) {
       bindFiles(c, ps, ids, paths, formatters, storageClasses, checksums, sizes);
+      ps.setArray(7, c.createArrayOf("uuid", existing));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           UUID id = rs.getObject(1, UUID.class);

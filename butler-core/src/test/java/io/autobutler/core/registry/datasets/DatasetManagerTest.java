@@ -84,6 +84,25 @@ class DatasetManagerTest {
   }
 
   @Test
+  void aDifferingFileRecordReplacesTheStoredOneForDeterministicIdsOnly() {
+    NewDataset raw = raw(2024112600111L, 4);
+    insertRaws(List.of(raw, raw(2024112600111L, 5)));
+    FileRecord moved = new FileRecord("davs://other/raw.fits", raw.file().formatter(), null, null, 101L);
+    // UUIDv5 (raws): the butler writes their file records with REPLACE
+    assertThat(insertRaws(List.of(new NewDataset(raw.id(), raw.dataId(), moved), raw(2024112600111L, 5))))
+        .isEqualTo(new DatasetManager.InsertResult(0, 2));
+    assertThat(count("SELECT count(*) FROM file_datastore_records WHERE path = 'davs://other/raw.fits'"
+        + " AND file_size = 101 AND checksum IS NULL")).isEqualTo(1);
+    // any other UUID: INSERT, so a different file record is a conflict
+    UUID random = UUID.fromString("00000000-0000-4000-8000-000000000002");
+    Map<String, Object> dataId = rawDataId(2024112600112L, 4);
+    insertRaws(List.of(new NewDataset(random, dataId, raw.file())));
+    assertThatThrownBy(() -> insertRaws(List.of(new NewDataset(random, dataId, moved))))
+        .isInstanceOf(RegistryException.class)
+        .hasMessage("Dataset " + random + " already has a different file record in the datastore.");
+  }
+
+  @Test
   void conflictingDefinitionsAreRefusedAndRolledBack() {
     insertRaws(List.of(raw(2024112600111L, 4)));
     UUID otherId = UUID.fromString("00000000-0000-4000-8000-000000000001");
