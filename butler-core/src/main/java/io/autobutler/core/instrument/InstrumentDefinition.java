@@ -64,6 +64,15 @@ public record InstrumentDefinition(
     return className.substring(className.lastIndexOf('.') + 1);
   }
 
+  /**
+   * The formatter ingest-raws records for this instrument's raws ({@code Instrument.getRawFormatter}): obs_lsst
+   * w.2025.20 names it after the instrument class in its {@code rawFormatter} module, e.g.
+   * {@code lsst.obs.lsst.rawFormatter.LsstComCamRawFormatter} and {@code lsst.obs.lsst.rawFormatter.LsstCamRawFormatter}.
+   */
+  public String rawFormatter() {
+    return className.substring(0, className.lastIndexOf('.')) + ".rawFormatter." + shortClassName() + "RawFormatter";
+  }
+
   /** The {@code instrument} dimension record. */
   public Map<String, Object> instrumentRecord() {
     Map<String, Object> record = new LinkedHashMap<>();
