@@ -48,6 +48,9 @@ public final class KafkaBroker {
           .setConfigProp("auto.create.topics.enable", "true")
           .setConfigProp("offsets.topic.replication.factor", "1")
           .setConfigProp("offsets.topic.num.partitions", "3")
+          // one broker: transactional producers need the transaction log on it, as deploy/kafka configures it
+          .setConfigProp("transaction.state.log.replication.factor", "1")
+          .setConfigProp("transaction.state.log.min.isr", "1")
           .setConfigProp("group.initial.rebalance.delay.ms", "0")
           .build();
       cluster.format();

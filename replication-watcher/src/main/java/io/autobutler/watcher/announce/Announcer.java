@@ -1,0 +1,393 @@
+package io.autobutler.watcher.announce;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
+
+import io.autobutler.core.event.DatasetEvent;
+import io.autobutler.core.event.EventJson;
+import io.autobutler.core.event.ReplicaEvent;
+import io.autobutler.core.event.Topics;
+
+/**
+ * Publishes replica and dataset events once each, across restarts, whichever source found them first.
+ *
+ * <p>For one batch: (1) in one PostgreSQL transaction, the ledger rows of the replicas and datasets not announced
+ * yet are inserted ({@code ON CONFLICT DO NOTHING} decides which are new) together with a pending batch holding
+ * their events and the topics' end offsets; (2) the new events are sent in one Kafka transaction (a transactional
+ * producer with a fixed {@code transactional.id}); (3) the pending batch is deleted. A crash between (1) and (3)
+ * leaves the batch pending: at start, after {@code initTransactions} has settled the previous instance's open
+ * transaction, the topics are read (read_committed) from the recorded offsets for records carrying the batch id;
+ * if they are there the batch is done, else it is sent again. So each event is on the topic once for read_committed
+ * consumers (an aborted attempt may remain visible to read_uncommitted ones), and none is lost once its ledger row
+ * is committed. This assumes one watcher per transactional id: a second one fences the first.
+ */
+public final class Announcer implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(Announcer.class);
+  static final String BATCH_HEADER = "autobutler-batch";
+  private static final List<String> TOPICS = List.of(Topics.RUCIO_REPLICAS, Topics.RUCIO_DATASETS);
+
+  private final DataSource dataSource;
+  private final String schema;
+  private final KafkaProducer<String, String> producer;
+  private final KafkaConsumer<String, String> reader;
+  private final String instance = UUID.randomUUID().toString().substring(0, 8);
+  private long announcedReplicas;
+  private long announcedDatasets;
+
+  public Announcer(DataSource dataSource, String schema, String bootstrapServers, String transactionalId) {
+    this.dataSource = dataSource;
+    this.schema = schema;
+    Properties producerProps = new Properties();
+    producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    producerProps.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    producerProps.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
+    producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, "replication-watcher-" + instance);
+    this.producer = new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer());
+    Properties readerProps = new Properties();
+    readerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    readerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    readerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    readerProps.put(ConsumerConfig.CLIENT_ID_CONFIG, "replication-watcher-recovery-" + instance);
+    this.reader = new KafkaConsumer<>(readerProps, new StringDeserializer(), new StringDeserializer());
+    // Settles the previous instance's transaction (committed or aborted) before anything is decided.
+    producer.initTransactions();
+  }
+
+  /** What one call announced. */
+  public record Outcome(List<ReplicaEvent> replicas, List<DatasetEvent> datasets) {
+    public boolean isEmpty() {
+      return replicas.isEmpty() && datasets.isEmpty();
+    }
+  }
+
+  /**
+   * Announces the replicas and datasets among these that were never announced, in one batch; returns those it
+   * announced. Any batch left pending by an earlier failure is settled first, so batches reach Kafka in order.
+   */
+  public synchronized Outcome announce(List<ReplicaEvent> replicas, List<DatasetEvent> datasets) {
+    settlePending();
+    if (replicas.isEmpty() && datasets.isEmpty()) {
+      return new Outcome(List.of(), List.of());
+    }
+    Map<String, Long> offsets = endOffsets();
+    long batchId;
+    List<ReplicaEvent> newReplicas = new ArrayList<>();
+    List<DatasetEvent> newDatasets = new ArrayList<>();
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        batchId = insertBatch(c);
+        newReplicas.addAll(insertReplicas(c, replicas, batchId));
+        newDatasets.addAll(insertDatasets(c, datasets, batchId));
+        if (newReplicas.isEmpty() && newDatasets.isEmpty()) {
+          c.rollback();
+          return new Outcome(List.of(), List.of());
+        }
+        try (PreparedStatement update = c.prepareStatement("UPDATE " + schema + ".pending_batches SET start_offsets"
+            + " = ?, events = ? WHERE id = ?")) {
+          update.setString(1, EventJson.write(offsets));
+          update.setString(2, encode(records(newReplicas, newDatasets)));
+          update.setLong(3, batchId);
+          update.executeUpdate();
+        }
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot record announcements in PostgreSQL: " + e.getMessage(), e);
+    }
+    send(batchId, records(newReplicas, newDatasets));
+    deleteBatch(batchId);
+    announcedReplicas += newReplicas.size();
+    announcedDatasets += newDatasets.size();
+    return new Outcome(newReplicas, newDatasets);
+  }
+
+  /** Of these replicas (scope, name at rse), the ones already announced. */
+  public Set<String> alreadyAnnounced(String rse, List<String[]> scopeAndNames) {
+    Set<String> found = new HashSet<>();
+    if (scopeAndNames.isEmpty()) {
+      return found;
+    }
+    String sql = "SELECT a.scope, a.name FROM unnest(?::text[], ?::text[]) AS u(scope, name) JOIN " + schema
+        + ".announced_replicas a ON a.scope = u.scope AND a.name = u.name AND a.rse = ?";
+    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+      s.setArray(1, c.createArrayOf("text", scopeAndNames.stream().map(d -> d[0]).toArray()));
+      s.setArray(2, c.createArrayOf("text", scopeAndNames.stream().map(d -> d[1]).toArray()));
+      s.setString(3, rse);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          found.add(rs.getString(1) + ":" + rs.getString(2));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the replica ledger: " + e.getMessage(), e);
+    }
+    return found;
+  }
+
+  public synchronized long announcedReplicas() {
+    return announcedReplicas;
+  }
+
+  public synchronized long announcedDatasets() {
+    return announcedDatasets;
+  }
+
+  // ------------------------------------------------------------------------------------------ batches
+
+  private long insertBatch(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("INSERT INTO " + schema + ".pending_batches (start_offsets, events) VALUES"
+             + " ('{}', '') RETURNING id")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private List<ReplicaEvent> insertReplicas(Connection c, List<ReplicaEvent> events, long batchId)
+      throws SQLException {
+    if (events.isEmpty()) {
+      return List.of();
+    }
+    Map<String, ReplicaEvent> unique = new LinkedHashMap<>();
+    for (ReplicaEvent e : events) {
+      unique.putIfAbsent(e.scope() + "\u0000" + e.name() + "\u0000" + e.rse(), e);
+    }
+    List<ReplicaEvent> list = List.copyOf(unique.values());
+    String sql = "INSERT INTO " + schema + ".announced_replicas (scope, name, rse, dataset_scope, dataset_name, bytes,"
+        + " source, batch_id) SELECT u.*, ? FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
+        + " ?::bigint[], ?::text[]) AS u ON CONFLICT DO NOTHING RETURNING scope, name, rse";
+    Set<String> inserted = new HashSet<>();
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      s.setLong(1, batchId);
+      s.setArray(2, array(c, "text", list.stream().map(ReplicaEvent::scope).toArray()));
+      s.setArray(3, array(c, "text", list.stream().map(ReplicaEvent::name).toArray()));
+      s.setArray(4, array(c, "text", list.stream().map(ReplicaEvent::rse).toArray()));
+      s.setArray(5, array(c, "text", list.stream().map(ReplicaEvent::datasetScope).toArray()));
+      s.setArray(6, array(c, "text", list.stream().map(ReplicaEvent::datasetName).toArray()));
+      s.setArray(7, array(c, "bigint", list.stream().map(ReplicaEvent::bytes).toArray()));
+      s.setArray(8, array(c, "text", list.stream().map(ReplicaEvent::source).toArray()));
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          inserted.add(rs.getString(1) + "\u0000" + rs.getString(2) + "\u0000" + rs.getString(3));
+        }
+      }
+    }
+    return unique.entrySet().stream().filter(e -> inserted.contains(e.getKey())).map(Map.Entry::getValue).toList();
+  }
+
+  private List<DatasetEvent> insertDatasets(Connection c, List<DatasetEvent> events, long batchId)
+      throws SQLException {
+    List<DatasetEvent> inserted = new ArrayList<>();
+    String sql = "INSERT INTO " + schema + ".announced_datasets (scope, name, rse, files, bytes, batch_id)"
+        + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      for (DatasetEvent e : events) {
+        s.setString(1, e.scope());
+        s.setString(2, e.name());
+        s.setString(3, e.rse());
+        s.setInt(4, e.files());
+        s.setLong(5, e.bytes());
+        s.setLong(6, batchId);
+        if (s.executeUpdate() == 1) {
+          inserted.add(e);
+        }
+      }
+    }
+    return inserted;
+  }
+
+  private static Array array(Connection c, String type, Object[] values) throws SQLException {
+    return c.createArrayOf(type, values);
+  }
+
+  /** One Kafka record to send: topic, key, value. */
+  record Out(String topic, String key, String value) {
+  }
+
+  private static List<Out> records(List<ReplicaEvent> replicas, List<DatasetEvent> datasets) {
+    List<Out> out = new ArrayList<>(replicas.size() + datasets.size());
+    replicas.forEach(e -> out.add(new Out(Topics.RUCIO_REPLICAS, e.key(), EventJson.write(e))));
+    // a dataset comes after its files' replica events
+    datasets.forEach(e -> out.add(new Out(Topics.RUCIO_DATASETS, e.key(), EventJson.write(e))));
+    return out;
+  }
+
+  /** Records as lines of topic TAB key TAB value (JSON values hold no raw tab or newline). */
+  static String encode(List<Out> records) {
+    StringBuilder text = new StringBuilder();
+    for (Out r : records) {
+      text.append(r.topic()).append('\t').append(r.key()).append('\t').append(r.value()).append('\n');
+    }
+    return text.toString();
+  }
+
+  static List<Out> decode(String text) {
+    List<Out> out = new ArrayList<>();
+    for (String line : text.split("\n")) {
+      if (!line.isEmpty()) {
+        String[] parts = line.split("\t", 3);
+        out.add(new Out(parts[0], parts[1], parts[2]));
+      }
+    }
+    return out;
+  }
+
+  private void send(long batchId, List<Out> records) {
+    byte[] id = Long.toString(batchId).getBytes(StandardCharsets.UTF_8);
+    producer.beginTransaction();
+    try {
+      for (Out r : records) {
+        ProducerRecord<String, String> record = new ProducerRecord<>(r.topic(), r.key(), r.value());
+        record.headers().add(BATCH_HEADER, id);
+        producer.send(record);
+      }
+      producer.commitTransaction();
+    } catch (RuntimeException e) {
+      try {
+        producer.abortTransaction();
+      } catch (RuntimeException abortFailed) {
+        e.addSuppressed(abortFailed);
+      }
+      throw new IllegalStateException("cannot publish batch " + batchId + " on Kafka (kept pending, retried next"
+          + " time): " + e.getMessage(), e);
+    }
+  }
+
+  private void deleteBatch(long batchId) {
+    try (Connection c = dataSource.getConnection();
+         PreparedStatement s = c.prepareStatement("DELETE FROM " + schema + ".pending_batches WHERE id = ?")) {
+      s.setLong(1, batchId);
+      s.executeUpdate();
+    } catch (SQLException e) {
+      // The batch is on Kafka; a later settlePending finds it there and only deletes it.
+      LOG.warnf("batch %d is published but still marked pending: %s", batchId, e.getMessage());
+    }
+  }
+
+  private Map<String, Long> endOffsets() {
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (String topic : TOPICS) {
+      reader.partitionsFor(topic, Duration.ofSeconds(30)).forEach(p -> partitions.add(new TopicPartition(topic,
+          p.partition())));
+    }
+    Map<String, Long> offsets = new LinkedHashMap<>();
+    reader.endOffsets(partitions, Duration.ofSeconds(30)).forEach((tp, offset) -> offsets.put(tp.toString(),
+        offset));
+    return offsets;
+  }
+
+  /**
+   * Settles batches left pending by a crash or a failed send: those whose records are on the topics (committed)
+   * are only deleted; the others are sent again.
+   */
+  public synchronized void settlePending() {
+    Map<Long, String[]> pending = new LinkedHashMap<>();
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT id, start_offsets, events FROM " + schema
+             + ".pending_batches ORDER BY id")) {
+      while (rs.next()) {
+        pending.put(rs.getLong(1), new String[] {rs.getString(2), rs.getString(3)});
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read pending batches: " + e.getMessage(), e);
+    }
+    if (pending.isEmpty()) {
+      return;
+    }
+    Set<Long> published = publishedBatches(pending);
+    for (Map.Entry<Long, String[]> batch : pending.entrySet()) {
+      long id = batch.getKey();
+      List<Out> records = decode(batch.getValue()[1]);
+      if (published.contains(id) || records.isEmpty()) {
+        LOG.infof("pending batch %d (%d events) was already on Kafka", id, records.size());
+      } else {
+        LOG.infof("pending batch %d (%d events) was not on Kafka: publishing it now", id, records.size());
+        send(id, records);
+      }
+      deleteBatch(id);
+    }
+  }
+
+  /** The ids of the pending batches whose records are on the topics, read from the earliest recorded offsets. */
+  private Set<Long> publishedBatches(Map<Long, String[]> pending) {
+    Map<TopicPartition, Long> from = new HashMap<>();
+    for (String[] batch : pending.values()) {
+      Map<?, ?> offsets = EventJson.read(batch[0], Map.class);
+      offsets.forEach((key, value) -> {
+        String tp = key.toString();
+        int dash = tp.lastIndexOf('-');
+        TopicPartition partition = new TopicPartition(tp.substring(0, dash), Integer.parseInt(tp.substring(dash + 1)));
+        from.merge(partition, ((Number) value).longValue(), Math::min);
+      });
+    }
+    Set<Long> wanted = pending.keySet();
+    Set<Long> found = new HashSet<>();
+    if (from.isEmpty()) {
+      return found;
+    }
+    reader.assign(from.keySet());
+    from.forEach(reader::seek);
+    Map<TopicPartition, Long> end = reader.endOffsets(from.keySet(), Duration.ofSeconds(30));
+    long deadline = System.currentTimeMillis() + 120_000;
+    while (from.keySet().stream().anyMatch(tp -> reader.position(tp) < end.get(tp))) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException("could not read back the topics to settle pending batches " + wanted);
+      }
+      for (ConsumerRecord<String, String> record : reader.poll(Duration.ofMillis(500))) {
+        Header header = record.headers().lastHeader(BATCH_HEADER);
+        if (header != null) {
+          long id = Long.parseLong(new String(header.value(), StandardCharsets.UTF_8));
+          if (wanted.contains(id)) {
+            found.add(id);
+          }
+        }
+      }
+    }
+    reader.unsubscribe();
+    return found;
+  }
+
+  @Override
+  public void close() {
+    try {
+      producer.close(Duration.ofSeconds(10));
+    } finally {
+      reader.close(Duration.ofSeconds(5));
+    }
+  }
+}

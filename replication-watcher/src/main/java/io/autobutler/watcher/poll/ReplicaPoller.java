@@ -1,0 +1,165 @@
+package io.autobutler.watcher.poll;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.jboss.logging.Logger;
+
+import io.autobutler.core.event.ReplicaEvent;
+import io.autobutler.watcher.announce.Announcer;
+import io.autobutler.watcher.rucio.Did;
+import io.autobutler.watcher.rucio.RucioClient;
+
+/**
+ * The reconciling poll: finds the watched datasets ({@code GET /dids/{scope}/dids/search}), lists their replicas
+ * AVAILABLE at the RSE ({@code POST /replicas/list}: a dataset seen for the first time in full, the others with
+ * {@code updated_after} = the persisted cursor), announces the new ones in batches, then checks the completeness
+ * of the datasets that received replicas. The cursor advances only after everything found was announced, to the
+ * start of this poll less an overlap (Rucio's {@code updated_after} has one-second resolution, and a replica
+ * updated in a transaction that commits late must not slip behind the cursor); what the overlap shows again is
+ * filtered out by the ledger. A full listing runs now and then anyway, for whatever an incremental one cannot
+ * see (a file attached to a dataset after its replica was made).
+ */
+public final class ReplicaPoller {
+
+  private static final Logger LOG = Logger.getLogger(ReplicaPoller.class);
+
+  /**
+   * @param overlap             how far behind this poll's start the cursor is set
+   * @param fullListingInterval how often every dataset is listed in full again
+   * @param batchSize           replicas per announcement (one PostgreSQL and one Kafka transaction)
+   * @param datasetsPerRequest  datasets per POST /replicas/list
+   */
+  public record Settings(Duration overlap, Duration fullListingInterval, int batchSize, int datasetsPerRequest) {
+  }
+
+  /** What one poll did. */
+  public record Result(int datasets, int listed, int announced, int datasetsComplete, Instant cursor) {
+  }
+
+  private final RucioClient rucio;
+  private final Announcer announcer;
+  private final DatasetCompletion completion;
+  private final WatchScope scope;
+  private final Settings settings;
+  private final PollState state;
+
+  public ReplicaPoller(RucioClient rucio, Announcer announcer, DataSource dataSource, String schema, WatchScope scope,
+                       Settings settings) {
+    this.rucio = rucio;
+    this.announcer = announcer;
+    this.completion = new DatasetCompletion(rucio, announcer, scope.rse());
+    this.scope = scope;
+    this.settings = settings;
+    this.state = new PollState(dataSource, schema, scope.rse());
+  }
+
+  /** One poll; safe to call from several threads (polls run one at a time). */
+  public synchronized Result pollOnce() {
+    Instant started = Instant.now();
+    Optional<PollState.Cursor> cursor = state.cursor();
+    boolean fullListing = cursor.isEmpty()
+        || started.isAfter(cursor.get().lastFullListing().plus(settings.fullListingInterval()));
+    Set<Did> datasets = new LinkedHashSet<>();
+    for (String s : scope.scopes()) {
+      for (String pattern : scope.datasetPatterns()) {
+        rucio.searchDatasets(s, pattern, name -> datasets.add(new Did(s, name)));
+      }
+    }
+    Set<Did> known = fullListing ? Set.of() : state.knownDatasets();
+    List<Did> fresh = datasets.stream().filter(d -> !known.contains(d)).toList();
+    List<Did> incremental = datasets.stream().filter(known::contains).toList();
+
+    Batch batch = new Batch();
+    Instant firstRequest = null;
+    for (int i = 0; i < fresh.size(); i += settings.datasetsPerRequest()) {
+      Instant at = list(fresh.subList(i, Math.min(fresh.size(), i + settings.datasetsPerRequest())), null, batch);
+      firstRequest = firstRequest == null ? at : firstRequest;
+    }
+    for (int i = 0; i < incremental.size(); i += settings.datasetsPerRequest()) {
+      Instant at = list(incremental.subList(i, Math.min(incremental.size(), i + settings.datasetsPerRequest())),
+          cursor.get().updatedAfter(), batch);
+      firstRequest = firstRequest == null ? at : firstRequest;
+    }
+    batch.flush();
+    int complete = batch.touched.isEmpty() ? 0 : completion.check(batch.touched);
+
+    Instant newCursor = (firstRequest == null ? started : firstRequest).minus(settings.overlap());
+    if (cursor.isPresent() && newCursor.isBefore(cursor.get().updatedAfter())) {
+      newCursor = cursor.get().updatedAfter();
+    }
+    state.advance(new PollState.Cursor(newCursor, fullListing ? started : cursor.get().lastFullListing()), fresh);
+    Result result = new Result(datasets.size(), batch.listed, batch.announced, complete, newCursor);
+    if (result.announced() > 0 || complete > 0) {
+      LOG.infof("poll of %s: %d datasets (%d listed in full), %d AVAILABLE replicas listed, %d announced, %d datasets"
+          + " complete", scope.rse(), datasets.size(), fresh.size(), batch.listed, batch.announced, complete);
+    }
+    return result;
+  }
+
+  /** Lists the AVAILABLE replicas of some datasets into the batch; returns when Rucio answered. */
+  private Instant list(List<Did> datasets, Instant updatedAfter, Batch batch) {
+    Set<String> requested = new HashSet<>();
+    datasets.forEach(d -> requested.add(d.toString()));
+    return rucio.listReplicas(new RucioClient.ReplicaQuery(datasets, scope.rse(), updatedAfter, false, true), line -> {
+      if (!ReplicaEvents.availableAt(line, scope.rse())) {
+        return;
+      }
+      Did dataset = datasets.size() == 1 ? datasets.get(0) : null;
+      for (JsonNode parent : line.path("parents")) {
+        if (requested.contains(parent.asText())) {
+          dataset = Did.parse(parent.asText());
+          break;
+        }
+      }
+      batch.add(ReplicaEvents.fromLine(line, scope.rse(), dataset, "poll"));
+    });
+  }
+
+  /** Replicas found, announced every {@code batchSize}. */
+  private final class Batch {
+    final Map<String, ReplicaEvent> pending = new LinkedHashMap<>();
+    final Set<Did> touched = new LinkedHashSet<>();
+    int listed;
+    int announced;
+
+    void add(ReplicaEvent event) {
+      listed++;
+      if (event.datasetName() != null) {
+        touched.add(new Did(event.datasetScope(), event.datasetName()));
+      }
+      pending.putIfAbsent(event.scope() + ":" + event.name(), event);
+      if (pending.size() >= settings.batchSize()) {
+        flush();
+      }
+    }
+
+    void flush() {
+      if (pending.isEmpty()) {
+        return;
+      }
+      List<String[]> dids = pending.values().stream().map(e -> new String[] {e.scope(), e.name()}).toList();
+      Set<String> done = announcer.alreadyAnnounced(scope.rse(), dids);
+      List<ReplicaEvent> fresh = new ArrayList<>();
+      for (ReplicaEvent e : pending.values()) {
+        if (!done.contains(e.scope() + ":" + e.name())) {
+          fresh.add(e);
+        }
+      }
+      pending.clear();
+      announced += announcer.announce(ReplicaEvents.withMetadata(rucio, fresh), List.of()).replicas().size();
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package io.autobutler.watcher.runtime;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * The watcher's settings, under {@code autobutler.watcher} (environment: AUTOBUTLER_WATCHER_RUCIO_URL, …).
+ * Without {@code rucio.url} the watcher only announces replicas posted to its REST endpoint.
+ */
+@ConfigMapping(prefix = "autobutler.watcher")
+public interface WatcherConfig {
+
+  Rucio rucio();
+
+  /** The RSE whose replicas are watched, e.g. IN2P3_RAW_DISK. */
+  Optional<String> rse();
+
+  /** The scopes whose datasets are watched. */
+  @WithDefault("raw")
+  List<String> scopes();
+
+  /** Dataset name patterns (Rucio's '*' wildcard) within those scopes. */
+  @WithDefault("*")
+  List<String> datasetPatterns();
+
+  Poll poll();
+
+  Hermes hermes();
+
+  /** The Kafka transactional id of the announcements: one watcher per id (a second fences the first). */
+  @WithDefault("replication-watcher")
+  String transactionalId();
+
+  interface Rucio {
+    Optional<URI> url();
+
+    /** Rucio's authentication server, when not the same as url. */
+    Optional<URI> authUrl();
+
+    Optional<String> account();
+
+    Optional<String> username();
+
+    Optional<String> password();
+
+    /** A file holding a token obtained elsewhere, used when no username is set. */
+    Optional<Path> tokenFile();
+
+    Optional<String> vo();
+
+    @WithDefault("PT30S")
+    Duration timeout();
+
+    /** Tries per request, on 5xx answers, timeouts and lost connections. */
+    @WithDefault("5")
+    int attempts();
+
+    /** A userpass token is renewed when less than this is left of it. */
+    @WithDefault("PT5M")
+    Duration renewBefore();
+  }
+
+  interface Poll {
+    @WithDefault("PT10S")
+    Duration interval();
+
+    @WithDefault("PT10S")
+    Duration overlap();
+
+    @WithDefault("PT6H")
+    Duration fullListingInterval();
+
+    @WithDefault("5000")
+    int batchSize();
+
+    @WithDefault("100")
+    int datasetsPerRequest();
+  }
+
+  interface Hermes {
+    /** Kafka topics of Hermes messages, e.g. IN2P3_RAW_DISK-raw; none: no Hermes path. */
+    Optional<List<String>> topics();
+
+    @WithDefault("replication-watcher-hermes")
+    String groupId();
+
+    /** A transfer-done whose replica is not AVAILABLE after this long is left to the poll. */
+    @WithDefault("PT1H")
+    Duration giveUpAfter();
+  }
+}
