@@ -11,9 +11,8 @@ import org.eclipse.microprofile.health.Readiness;
  * Readiness of the ingest pipeline: DOWN, with the reason, while a batch is being retried (registry database down,
  * target repository not created yet, a datastore that does not answer); UP again after the next batch goes through.
  */
-@Readiness
 @ApplicationScoped
-public class PipelineHealth implements HealthCheck {
+public class PipelineHealth {
 
   private volatile String problem;
   private volatile long since;
@@ -33,8 +32,7 @@ public class PipelineHealth implements HealthCheck {
     return problem == null;
   }
 
-  @Override
-  public HealthCheckResponse call() {
+  HealthCheckResponse response() {
     HealthCheckResponseBuilder response = HealthCheckResponse.named("ingest pipeline");
     String current = problem;
     if (current == null) {
@@ -42,5 +40,22 @@ public class PipelineHealth implements HealthCheck {
     }
     return response.down().withData("reason", current)
         .withData("retrying for seconds", (System.currentTimeMillis() - since) / 1000).build();
+  }
+
+  /** The readiness check that shows it at {@code /q/health/ready}. */
+  @Readiness
+  @ApplicationScoped
+  static class Check implements HealthCheck {
+
+    private final PipelineHealth health;
+
+    Check(PipelineHealth health) {
+      this.health = health;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+      return health.response();
+    }
   }
 }
