@@ -8,9 +8,15 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 
 import javax.sql.DataSource;
 
@@ -21,8 +27,9 @@ import io.autobutler.core.event.ReplicaEvent;
 import io.autobutler.core.registry.RegistryMigrations;
 
 /**
- * The replicas ingest-service has been told about, one row per (scope, name, RSE). Recording is one statement per
- * batch (arrays unnested server-side) and idempotent: a replayed event only refreshes {@code last_seen}.
+ * The replicas ingest-service has been told about, one row per (scope, name, RSE), with what became of each
+ * ({@link State}). Recording is one statement per batch (arrays unnested server-side) and idempotent: a replayed
+ * event only refreshes {@code last_seen} and never changes a replica's state.
  */
 public final class ReplicaLedger {
 
@@ -117,6 +124,167 @@ public final class ReplicaLedger {
       rs.next();
       return rs.getLong(1);
     }
+  }
+
+  /** What became of a replica in the ingest pipeline. */
+  public enum State {
+    /** Recorded, not ingested yet: e.g. a raw whose directory's {@code _index.json} has not landed. */
+    PENDING,
+    /** In the registry ({@code dataset_id} set for a dataset), or consumed (an {@code _index.json}). */
+    INGESTED,
+    /** Refused, with the reason; it went to the dead-letter topic. */
+    REJECTED,
+    /** Nothing to do here: no manifest rule takes it, or its rule works on the whole Rucio dataset. */
+    SKIPPED;
+
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    static State of(String label) {
+      return valueOf(label.toUpperCase(Locale.ROOT));
+    }
+  }
+
+  /** A replica's identity. */
+  public record Key(String scope, String name, String rse) {
+  }
+
+  /**
+   * A recorded replica with its pipeline state.
+   *
+   * @param directory the PFN's parent, ending with {@code /}
+   */
+  public record Entry(Key key, String pfn, Long bytes, String adler32, String datasetScope, String datasetName,
+                      String rubinButler, String rubinSidecar, String source, OffsetDateTime firstSeen,
+                      String directory, State state, String reason, UUID datasetId) {
+
+    /** The replica event this entry records (observed when first seen). */
+    public ReplicaEvent event() {
+      return new ReplicaEvent(key.scope(), key.name(), key.rse(), pfn, bytes, adler32, datasetScope, datasetName,
+          rubinButler, rubinSidecar, source, firstSeen == null ? null : firstSeen.toInstant());
+    }
+  }
+
+  /** A new state for a replica; {@code reason} for a rejection or skip, {@code datasetId} for an ingested dataset. */
+  public record Settlement(Key key, State state, String reason, UUID datasetId) {
+  }
+
+  private static final String ENTRY_COLUMNS = "scope, name, rse, pfn, bytes, adler32, dataset_scope, dataset_name,"
+      + " metadata->>'rubin_butler', metadata->>'rubin_sidecar', source, first_seen, directory, state, reason,"
+      + " dataset_id";
+
+  /** The entries of these replicas (those recorded), in no particular order. */
+  public List<Entry> entries(Collection<Key> keys) throws SQLException {
+    if (keys.isEmpty()) {
+      return List.of();
+    }
+    String sql = "SELECT " + ENTRY_COLUMNS + " FROM " + schema + ".replica WHERE (scope, name, rse) IN"
+        + " (SELECT * FROM unnest(?::text[], ?::text[], ?::text[]))";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setArray(1, c.createArrayOf("text", keys.stream().map(Key::scope).toArray()));
+      ps.setArray(2, c.createArrayOf("text", keys.stream().map(Key::name).toArray()));
+      ps.setArray(3, c.createArrayOf("text", keys.stream().map(Key::rse).toArray()));
+      return readEntries(ps);
+    }
+  }
+
+  /** The pending replicas of these directories, by PFN. */
+  public List<Entry> pendingIn(Collection<String> directories) throws SQLException {
+    if (directories.isEmpty()) {
+      return List.of();
+    }
+    String sql = "SELECT " + ENTRY_COLUMNS + " FROM " + schema + ".replica WHERE state = 'pending'"
+        + " AND directory = ANY (?) ORDER BY pfn";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setArray(1, c.createArrayOf("text", directories.toArray()));
+      return readEntries(ps);
+    }
+  }
+
+  /** Which of these directories hold a replica whose PFN ends with {@code /fileName} (e.g. {@code _index.json}). */
+  public Set<String> directoriesHolding(Collection<String> directories, String fileName) throws SQLException {
+    if (directories.isEmpty()) {
+      return Set.of();
+    }
+    String sql = "SELECT DISTINCT directory FROM " + schema + ".replica WHERE directory = ANY (?)"
+        + " AND pfn = directory || ?";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setArray(1, c.createArrayOf("text", directories.toArray()));
+      ps.setString(2, fileName);
+      Set<String> found = new LinkedHashSet<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          found.add(rs.getString(1));
+        }
+      }
+      return found;
+    }
+  }
+
+  /** Sets the state of these replicas, in one statement. */
+  public void settle(List<Settlement> settlements) throws SQLException {
+    Map<Key, Settlement> unique = new LinkedHashMap<>();
+    settlements.forEach(s -> unique.put(s.key(), s));
+    if (unique.isEmpty()) {
+      return;
+    }
+    List<Settlement> all = List.copyOf(unique.values());
+    String sql = "UPDATE " + schema + ".replica AS r SET state = t.st, reason = t.re, dataset_id = t.id::uuid,"
+        + " settled_at = now() FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
+        + " AS t(s, n, rs, st, re, id) WHERE r.scope = t.s AND r.name = t.n AND r.rse = t.rs";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setArray(1, c.createArrayOf("text", all.stream().map(s -> s.key().scope()).toArray()));
+      ps.setArray(2, c.createArrayOf("text", all.stream().map(s -> s.key().name()).toArray()));
+      ps.setArray(3, c.createArrayOf("text", all.stream().map(s -> s.key().rse()).toArray()));
+      ps.setArray(4, c.createArrayOf("text", all.stream().map(s -> s.state().label()).toArray()));
+      ps.setArray(5, c.createArrayOf("text", all.stream().map(Settlement::reason).toArray()));
+      ps.setArray(6, c.createArrayOf("text", all.stream()
+          .map(s -> s.datasetId() == null ? null : s.datasetId().toString()).toArray()));
+      ps.executeUpdate();
+    }
+  }
+
+  /** How many replicas are in each state. */
+  public Map<State, Long> stateCounts() throws SQLException {
+    Map<State, Long> counts = new EnumMap<>(State.class);
+    for (State state : State.values()) {
+      counts.put(state, 0L);
+    }
+    try (Connection c = dataSource.getConnection();
+         PreparedStatement ps = c.prepareStatement("SELECT state, count(*) FROM " + schema + ".replica GROUP BY state");
+         ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        counts.put(State.of(rs.getString(1)), rs.getLong(2));
+      }
+    }
+    return counts;
+  }
+
+  /** Pending replicas whose directory holds no replica named {@code indexName}: files waiting for their index. */
+  public long waitingFor(String indexName) throws SQLException {
+    String sql = "SELECT count(*) FROM " + schema + ".replica AS p WHERE p.state = 'pending' AND NOT EXISTS"
+        + " (SELECT 1 FROM " + schema + ".replica AS i WHERE i.directory = p.directory AND i.pfn = i.directory || ?)";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, indexName);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  private static List<Entry> readEntries(PreparedStatement ps) throws SQLException {
+    List<Entry> result = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        result.add(new Entry(new Key(rs.getString(1), rs.getString(2), rs.getString(3)), rs.getString(4),
+            (Long) rs.getObject(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
+            rs.getString(10), rs.getString(11), rs.getObject(12, OffsetDateTime.class), rs.getString(13),
+            State.of(rs.getString(14)), rs.getString(15), rs.getObject(16, UUID.class)));
+      }
+    }
+    return result;
   }
 
   private static String metadataJson(ReplicaEvent e) {

@@ -1,71 +1,252 @@
 package io.autobutler.ingest.service;
 
-import java.sql.SQLException;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 
-import io.autobutler.core.event.ReplicaEvent;
+import io.autobutler.core.event.EventJson;
+import io.autobutler.core.event.IngestedEvent;
+import io.autobutler.core.event.Topics;
+import io.autobutler.core.ingest.index.IndexFile;
+import io.autobutler.core.manifest.CampaignManifest.Action;
+import io.autobutler.core.manifest.CampaignManifest.Rule;
+import io.autobutler.core.registry.Registry;
 import io.autobutler.core.replica.ReplicaLedger;
+import io.autobutler.core.replica.ReplicaLedger.Entry;
+import io.autobutler.core.replica.ReplicaLedger.Key;
+import io.autobutler.core.replica.ReplicaLedger.Settlement;
+import io.autobutler.core.replica.ReplicaLedger.State;
 import io.autobutler.core.runtime.IndexSchema;
+import io.autobutler.ingest.pipeline.Backoff;
+import io.autobutler.ingest.pipeline.CampaignRules;
+import io.autobutler.ingest.pipeline.DeadLetters;
+import io.autobutler.ingest.pipeline.DeadLetters.DeadLetter;
+import io.autobutler.ingest.pipeline.IngestConfig;
+import io.autobutler.ingest.pipeline.IngestMetrics;
+import io.autobutler.ingest.pipeline.IndexCache;
+import io.autobutler.ingest.pipeline.PipelineHealth;
+import io.autobutler.ingest.pipeline.RawFlow;
+import io.autobutler.ingest.pipeline.TargetRepository;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.Record;
 
 /**
- * Records replica events in the registry's replica ledger. A failing database is retried with backoff, never
- * skipped: the batch's offsets stay uncommitted until it is recorded, and readiness shows the database down.
+ * The replica half of the ingest pipeline, one Kafka batch at a time. The events are recorded in the replica ledger
+ * (the pipeline's durable state); then each pending replica the batch touches is classified by the campaign
+ * manifest's rules: {@code ingest-raws} files wait there until their directory's {@code _index.json} has landed,
+ * then all ready files of the batch go into the registry together; files no rule takes, and files of rules that
+ * work on whole Rucio datasets ({@code import}), are marked skipped; refused files go to the dead-letter topic.
+ * Summaries go to {@code butler.ingested} after the registry commit, and the ledger is settled last, so a failure
+ * anywhere before means the batch is retried (with backoff, readiness DOWN) and, being idempotent, redone.
  */
 @ApplicationScoped
 public class ReplicaIngest {
 
   private static final Logger LOG = Logger.getLogger(ReplicaIngest.class);
-  private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
   private final ReplicaLedger ledger;
   private final IndexSchema indexSchema;
+  private final CampaignRules rules;
+  private final TargetRepository target;
+  private final RawFlow rawFlow;
+  private final IndexCache indexes;
+  private final DeadLetters deadLetters;
+  private final IngestMetrics metrics;
+  private final PipelineHealth health;
+  private final MutinyEmitter<Record<String, String>> ingested;
   private final Counter received;
   private final Counter recorded;
+  private final Progress progress;
+  /** Rucio datasets whose unmatched files were already logged, so that the log says it once per dataset. */
+  private final Set<String> unmatchedLogged = java.util.Collections.newSetFromMap(
+      new java.util.concurrent.ConcurrentHashMap<>());
 
-  public ReplicaIngest(ReplicaLedger ledger, IndexSchema indexSchema, MeterRegistry metrics) {
+  /** A replica event as consumed: the original record value is what a dead letter carries. */
+  public record Delivered(io.autobutler.core.event.ReplicaEvent event, String value, int partition, long offset) {
+  }
+
+  public ReplicaIngest(ReplicaLedger ledger, IndexSchema indexSchema, CampaignRules rules, TargetRepository target,
+                       RawFlow rawFlow, IndexCache indexes, DeadLetters deadLetters, IngestMetrics metrics,
+                       PipelineHealth health, IngestConfig config, MeterRegistry meters,
+                       @Channel("ingested") MutinyEmitter<Record<String, String>> ingested) {
     this.ledger = ledger;
     this.indexSchema = indexSchema;
-    this.received = metrics.counter("autobutler.replicas.received");
-    this.recorded = metrics.counter("autobutler.replicas.recorded");
+    this.rules = rules;
+    this.target = target;
+    this.rawFlow = rawFlow;
+    this.indexes = indexes;
+    this.deadLetters = deadLetters;
+    this.metrics = metrics;
+    this.health = health;
+    this.ingested = ingested;
+    this.received = meters.counter("autobutler.replicas.received");
+    this.recorded = meters.counter("autobutler.replicas.recorded");
+    this.progress = new Progress(config.progressInterval());
   }
 
-  /** Records the events, retrying until the database accepts them; returns how many replicas were new. */
-  public int record(List<ReplicaEvent> events) {
-    if (events.isEmpty()) {
-      return 0;
+  /** Processes one batch until it is done; returns only then, so the caller acknowledges after the commit. */
+  public void process(List<Delivered> batch) {
+    if (batch.isEmpty()) {
+      return;
     }
-    Duration backoff = FIRST_BACKOFF;
-    for (int attempt = 1; ; attempt++) {
-      try {
-        indexSchema.ensure();
-        int added = ledger.record(events);
-        received.increment(events.size());
-        recorded.increment(added);
-        LOG.debugf("recorded %d replica events, %d new", events.size(), added);
-        return added;
-      } catch (SQLException | RuntimeException e) {
-        LOG.warnf("recording %d replica events failed (attempt %d, retrying in %d ms): %s", events.size(), attempt,
-            backoff.toMillis(), e.getMessage());
-        sleep(backoff);
-        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+    Backoff.untilDone("ingesting " + batch.size() + " replica events", health, () -> {
+      processOnce(batch);
+      return null;
+    });
+  }
+
+  private void processOnce(List<Delivered> batch) throws Exception {
+    indexSchema.ensure();
+    int added = ledger.record(batch.stream().map(Delivered::event).toList());
+    received.increment(batch.size());
+    recorded.increment(added);
+    if (!rules.configured()) {
+      return;
+    }
+    Registry registry = target.registry();
+    Map<Key, Delivered> delivered = new HashMap<>();
+    for (Delivered d : batch) {
+      delivered.put(new Key(d.event().scope(), d.event().name(), d.event().rse()), d);
+    }
+    // A new replica of an index replaces what was read of it.
+    for (Delivered d : batch) {
+      if (d.event().pfn().endsWith("/" + IndexFile.NAME)) {
+        indexes.forget(d.event().pfn().substring(0, d.event().pfn().length() - IndexFile.NAME.length()));
       }
     }
+
+    // The batch's pending replicas, then the pending ones of every raw directory they make ready.
+    Map<Key, Entry> pending = new LinkedHashMap<>();
+    ledger.entries(delivered.keySet()).stream().filter(e -> e.state() == State.PENDING)
+        .forEach(e -> pending.put(e.key(), e));
+    Set<String> rawDirectories = new LinkedHashSet<>();
+    for (Entry entry : pending.values()) {
+      rules.ruleFor(entry).filter(r -> r.action() == Action.INGEST_RAWS)
+          .ifPresent(r -> rawDirectories.add(entry.directory()));
+    }
+    Set<String> ready = ledger.directoriesHolding(rawDirectories, IndexFile.NAME);
+    ledger.pendingIn(ready).forEach(e -> pending.putIfAbsent(e.key(), e));
+
+    List<Settlement> settlements = new ArrayList<>();
+    List<DeadLetter> letters = new ArrayList<>();
+    Map<Rule, List<Entry>> raws = new LinkedHashMap<>();
+    List<Entry> unmatched = new ArrayList<>();
+    for (Entry entry : pending.values()) {
+      Rule rule = rules.ruleFor(entry).orElse(null);
+      if (rule == null) {
+        unmatched.add(entry);
+        settlements.add(new Settlement(entry.key(), State.SKIPPED, "no manifest rule takes it", null));
+        continue;
+      }
+      switch (rule.action()) {
+        case INGEST_RAWS -> {
+          if (ready.contains(entry.directory())) {
+            raws.computeIfAbsent(rule, r -> new ArrayList<>()).add(entry);
+          }
+        }
+        case IMPORT -> settlements.add(new Settlement(entry.key(), State.SKIPPED, "rule '" + rule.name()
+            + "' imports its whole Rucio dataset when rucio.datasets says it is complete", null));
+        default -> {
+          String reason = "rule '" + rule.name() + "': action " + rule.action().label() + " is not implemented yet";
+          settlements.add(new Settlement(entry.key(), State.REJECTED, reason, null));
+          letters.add(deadLetter(entry, delivered.get(entry.key()), UnsupportedOperationException.class.getName(),
+              reason));
+        }
+      }
+    }
+    logUnmatched(unmatched);
+
+    List<IngestedEvent> summaries = new ArrayList<>();
+    int datasets = 0;
+    for (Map.Entry<Rule, List<Entry>> group : raws.entrySet()) {
+      RawFlow.Outcome outcome = rawFlow.ingest(registry, target.name(), group.getKey(), group.getValue());
+      settlements.addAll(outcome.settlements());
+      summaries.addAll(outcome.summaries());
+      datasets += outcome.datasets();
+      for (RawFlow.Refusal refusal : outcome.refusals()) {
+        settlements.add(new Settlement(refusal.file().key(), State.REJECTED, refusal.reason(), null));
+        letters.add(deadLetter(refusal.file(), delivered.get(refusal.file().key()), refusal.cause(),
+            refusal.reason()));
+      }
+    }
+
+    // The registry has committed: dead letters and summaries are sent (and acknowledged by the broker) before the
+    // ledger says the files are done, so a crash in between repeats them rather than losing them.
+    letters.forEach(deadLetters::send);
+    for (IngestedEvent summary : summaries) {
+      ingested.sendAndAwait(Record.of(summary.key(), EventJson.write(summary)));
+    }
+    ledger.settle(settlements);
+    metrics.ingested(Action.INGEST_RAWS.label(), datasets);
+    metrics.unmatched(unmatched.size());
+    metrics.waitingForIndex(ledger.waitingFor(IndexFile.NAME));
+    progress.add(batch.size(), datasets, letters.size());
   }
 
-  private static void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting to retry", e);
+  private DeadLetter deadLetter(Entry entry, Delivered delivered, String cause, String reason) {
+    String key = entry.datasetName() != null ? entry.datasetScope() + ":" + entry.datasetName()
+        : entry.key().scope() + ":" + entry.key().name();
+    if (delivered != null) {
+      return new DeadLetter(Topics.RUCIO_REPLICAS, delivered.partition(), delivered.offset(), key, delivered.value(),
+          cause, reason);
+    }
+    // It waited in the ledger: its event is rebuilt from what the ledger recorded of it.
+    return new DeadLetter(Topics.RUCIO_REPLICAS, -1, -1L, key, EventJson.write(entry.event()), cause,
+        entry.pfn() + ": " + reason);
+  }
+
+  private void logUnmatched(Collection<Entry> unmatched) {
+    Map<String, Integer> byDataset = new LinkedHashMap<>();
+    unmatched.forEach(e -> byDataset.merge(e.datasetScope() + ":" + e.datasetName(), 1, Integer::sum));
+    byDataset.forEach((dataset, files) -> {
+      if (unmatchedLogged.size() < 100_000 && unmatchedLogged.add(dataset)) {
+        LOG.infof("no manifest rule takes the files of Rucio dataset %s (%d in this batch): recorded, not ingested",
+            dataset, files);
+      }
+    });
+  }
+
+  /** A log line every interval while batches keep coming, so that a long ingest shows it is moving. */
+  private static final class Progress {
+    private final long intervalNanos;
+    private long windowStart = System.nanoTime();
+    private long events;
+    private long datasets;
+    private long deadLetters;
+    private long totalDatasets;
+
+    Progress(java.time.Duration interval) {
+      this.intervalNanos = interval.toNanos();
+    }
+
+    synchronized void add(int batchEvents, int batchDatasets, int batchDeadLetters) {
+      events += batchEvents;
+      datasets += batchDatasets;
+      deadLetters += batchDeadLetters;
+      totalDatasets += batchDatasets;
+      long elapsed = System.nanoTime() - windowStart;
+      if (elapsed >= intervalNanos) {
+        double seconds = elapsed / 1e9;
+        LOG.infof("ingest progress: %d replica events, %d datasets ingested (%.0f/s), %d dead letters in the last"
+            + " %.0f s; %d datasets since start", events, datasets, datasets / seconds, deadLetters, seconds,
+            totalDatasets);
+        windowStart = System.nanoTime();
+        events = 0;
+        datasets = 0;
+        deadLetters = 0;
+      }
     }
   }
 }

@@ -1,0 +1,36 @@
+package io.autobutler.ingest.pipeline;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** What ingest-service ingests, and where. */
+@ConfigMapping(prefix = "autobutler.ingest")
+public interface IngestConfig {
+
+  /**
+   * The campaign manifest (YAML) whose rules say what each landed file is. Without one the service only records
+   * replicas in the ledger (they stay pending, and are ingested once a manifest is configured and their directory
+   * is touched again).
+   */
+  Optional<String> manifest();
+
+  /** The repository to ingest into; default: the manifest's {@code repository.name}. */
+  Optional<String> repository();
+
+  /**
+   * A URI every ingested file must lie under (transfer {@code direct} records files where they are); a file outside
+   * it is dead-lettered. Unset: no restriction.
+   */
+  Optional<String> requiredRoot();
+
+  /** How often a progress line is logged while batches keep coming. */
+  @WithDefault("10s")
+  Duration progressInterval();
+
+  /** Parsed {@code _index.json} files kept in memory, by directory. */
+  @WithDefault("2000")
+  int indexCacheSize();
+}
