@@ -127,6 +127,13 @@ public record IndexFile(URI location, List<IndexEntry> entries) {
     }
   }
 
+  /** The entries by absolute file URI (the first entry of a file wins). */
+  public Map<URI, IndexEntry> byFile() {
+    Map<URI, IndexEntry> byFile = new LinkedHashMap<>();
+    entries.forEach(e -> byFile.putIfAbsent(e.file(), e));
+    return byFile;
+  }
+
   /**
    * A key's file: an absolute URI is kept, anything else is a path relative to the index's folder (normalised,
    * so {@code ../x.fits} names the parent folder's file).
