@@ -195,6 +195,25 @@ public final class ConvexPolygon {
     return null;
   }
 
+  /**
+   * Whether another polygon has the same vertices in the same order, each coordinate within {@code tolerance}: the
+   * same region computed through other rounding (sphgeom's hull of the same points starts at the same vertex).
+   */
+  public boolean sameWithin(ConvexPolygon other, double tolerance) {
+    if (other.vertices.size() != vertices.size()) {
+      return false;
+    }
+    for (int i = 0; i < vertices.size(); i++) {
+      UnitVector3d a = vertices.get(i);
+      UnitVector3d b = other.vertices.get(i);
+      if (Math.abs(a.x() - b.x()) > tolerance || Math.abs(a.y() - b.y()) > tolerance
+          || Math.abs(a.z() - b.z()) > tolerance) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   @Override
   public boolean equals(Object other) {
     if (!(other instanceof ConvexPolygon p) || p.vertices.size() != vertices.size()) {

@@ -19,6 +19,11 @@ public record UnitVector3d(double x, double y, double z) {
     return new UnitVector3d(Math.cos(lonRad) * cosLat, Math.sin(lonRad) * cosLat, Math.sin(latRad));
   }
 
+  /** The vector of a longitude and latitude in degrees (right ascension and declination), as {@link #fromLonLat}. */
+  public static UnitVector3d fromLonLatDegrees(double lonDeg, double latDeg) {
+    return fromLonLat(Math.toRadians(lonDeg), Math.toRadians(latDeg));
+  }
+
   /** {@code v} scaled to unit length; v must not be the zero vector. */
   public static UnitVector3d normalized(double x, double y, double z) {
     double norm = Math.sqrt(x * x + y * y + z * z);
@@ -46,6 +51,14 @@ public record UnitVector3d(double x, double y, double z) {
     double by = v.y - y;
     double bz = v.z - z;
     return normalized(ay * bz - az * by, az * bx - ax * bz, ax * by - ay * bx);
+  }
+
+  /** The angle to v in radians, in [0, π]: {@code atan2(|this × v|, this · v)}, accurate at any separation. */
+  public double angleTo(UnitVector3d v) {
+    double cx = y * v.z - z * v.y;
+    double cy = z * v.x - x * v.z;
+    double cz = x * v.y - y * v.x;
+    return Math.atan2(Math.sqrt(cx * cx + cy * cy + cz * cz), dot(v));
   }
 
   /** Component-wise IEEE equality, as sphgeom compares vertices ({@code -0.0} equals {@code 0.0}). */

@@ -186,9 +186,10 @@ public final class DefineVisits {
       // A multi-exposure visit and its first exposure's one-to-one visit share the same regions.
       VisitRegions.Regions computed = byExposure.computeIfAbsent(first.id(), id -> regions.compute(first));
       Map<Integer, String> detectorRegions = new LinkedHashMap<>();
-      computed.detectors().forEach((detector, polygon) -> detectorRegions.put(detector, base64(polygon)));
-      planned.add(new Planned(definition, VisitRecord.of(definition, base64(computed.visit())), detectorRegions,
-          null));
+      computed.detectors().forEach((detector, polygon) -> detectorRegions.put(detector,
+          Region.of(polygon).base64()));
+      String visitRegion = Region.of(computed.visit()).base64();
+      planned.add(new Planned(definition, VisitRecord.of(definition, visitRegion), detectorRegions, null));
       ids.add(definition.id());
     }
     Map<Long, VisitRecord> stored = VisitTables.visitsById(c, instrument, ids);
@@ -316,10 +317,6 @@ public final class DefineVisits {
       ps.setString(1, "define-visits " + namespace + " " + instrument);
       ps.execute();
     }
-  }
-
-  private static String base64(SkyPolygon polygon) {
-    return new Region(Region.CONVEX_POLYGON, polygon.encode()).base64();
   }
 
   private static boolean blank(String text) {

@@ -7,6 +7,7 @@ import java.util.function.BinaryOperator;
 import java.util.function.Function;
 
 import io.autobutler.core.registry.RegistryException;
+import io.autobutler.core.sphgeom.ConvexPolygon;
 import io.autobutler.core.transfer.Region;
 
 /**
@@ -87,8 +88,8 @@ public record VisitRecord(String instrument, long id, String name, String physic
   }
 
   /**
-   * Whether two stored regions are the same polygon: the same text, or the same vertices up to rounding in another
-   * starting vertex (a region written by the butler itself starts its hull elsewhere).
+   * Whether two stored regions are the same polygon: the same text, or the same vertices in the same order up to
+   * rounding (a region the butler itself wrote went through other arithmetic).
    */
   private static boolean sameRegion(String stored, String computed) {
     if (Objects.equals(stored, computed)) {
@@ -98,8 +99,8 @@ public record VisitRecord(String instrument, long id, String name, String physic
       return false;
     }
     try {
-      return SkyPolygon.decode(Region.fromBase64(stored).encoded())
-          .sameAs(SkyPolygon.decode(Region.fromBase64(computed).encoded()), REGION_TOLERANCE);
+      return ConvexPolygon.decode(Region.fromBase64(stored).encoded())
+          .sameWithin(ConvexPolygon.decode(Region.fromBase64(computed).encoded()), REGION_TOLERANCE);
     } catch (IllegalArgumentException e) {
       return false;
     }

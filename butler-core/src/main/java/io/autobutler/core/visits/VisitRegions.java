@@ -7,6 +7,8 @@ import java.util.Map;
 
 import io.autobutler.core.instrument.CameraGeometry;
 import io.autobutler.core.instrument.CameraGeometry.DetectorGeometry;
+import io.autobutler.core.sphgeom.ConvexPolygon;
+import io.autobutler.core.sphgeom.UnitVector3d;
 
 /**
  * The sky regions of a visit, as obs_base's default {@code single-raw-wcs} computes them
@@ -14,6 +16,9 @@ import io.autobutler.core.instrument.CameraGeometry.DetectorGeometry;
  * boresight and sky rotation ({@code makeRawSkyWcsFromBoresight}, obs_base {@code createInitialSkyWcsFromBoresight}
  * with {@code flipX=False} for LSSTCam and LSSTComCam) maps each detector's bounding box, grown by the padding, onto
  * the sky; a detector's region is the convex hull of its four corners, the visit's the hull of all corners.
+ * The corners go to sphgeom's hull in upstream's order (detectors by id, each box's corners from the lower left
+ * counter-clockwise, as {@code Box2D.getCorners}), so that each polygon has upstream's vertices in upstream's order,
+ * from the same first vertex.
  *
  * <p>That WCS (afw {@code makeSkyWcs(pixelsToFieldAngle, orientation, flipX, boresight)}) is: pixels to focal plane
  * to field angle through the camera geometry, then intermediate world coordinates {@code M * fieldAngle} with
@@ -32,28 +37,28 @@ public final class VisitRegions {
   }
 
   /** A visit's region and its detectors' regions (by detector id, in id order). */
-  public record Regions(SkyPolygon visit, Map<Integer, SkyPolygon> detectors) {
+  public record Regions(ConvexPolygon visit, Map<Integer, ConvexPolygon> detectors) {
   }
 
   /** The regions of an exposure that sees the sky (see {@link ExposureRecord#seesTheSky()}). */
   public Regions compute(ExposureRecord exposure) {
     Pointing pointing = new Pointing(exposure.trackingRa(), exposure.trackingDec(), exposure.skyAngle());
-    Map<Integer, SkyPolygon> detectors = new LinkedHashMap<>();
-    List<UnitVector> all = new ArrayList<>();
+    Map<Integer, ConvexPolygon> detectors = new LinkedHashMap<>();
+    List<UnitVector3d> all = new ArrayList<>();
     for (DetectorGeometry detector : camera.detectors()) {
-      List<UnitVector> corners = new ArrayList<>(4);
+      List<UnitVector3d> corners = new ArrayList<>(4);
       for (double[] pixel : detector.paddedCorners(PADDING)) {
         corners.add(pointing.sky(detector, pixel[0], pixel[1]));
       }
-      detectors.put(detector.id(), SkyPolygon.convexHull(corners));
+      detectors.put(detector.id(), ConvexPolygon.hullOf(corners));
       all.addAll(corners);
     }
-    return new Regions(SkyPolygon.convexHull(all), detectors);
+    return new Regions(ConvexPolygon.hullOf(all), detectors);
   }
 
   /** The boresight WCS of one exposure. */
   private final class Pointing {
-    private final UnitVector center;
+    private final UnitVector3d center;
     private final double[] east;
     private final double[] north;
     private final double cos;
@@ -62,7 +67,7 @@ public final class VisitRegions {
     Pointing(double raDeg, double decDeg, double skyAngleDeg) {
       double ra = Math.toRadians(raDeg);
       double dec = Math.toRadians(decDeg);
-      center = UnitVector.fromRaDec(raDeg, decDeg);
+      center = UnitVector3d.fromLonLatDegrees(raDeg, decDeg);
       east = new double[] {-Math.sin(ra), Math.cos(ra), 0};
       north = new double[] {-Math.sin(dec) * Math.cos(ra), -Math.sin(dec) * Math.sin(ra), Math.cos(dec)};
       double angle = Math.toRadians(skyAngleDeg);
@@ -70,13 +75,13 @@ public final class VisitRegions {
       sin = Math.sin(angle);
     }
 
-    UnitVector sky(DetectorGeometry detector, double x, double y) {
+    UnitVector3d sky(DetectorGeometry detector, double x, double y) {
       double[] fp = detector.focalPlane(x, y);
       double[] angle = camera.fieldAngle(fp[0], fp[1]);
       // Intermediate world coordinates in radians: the gnomonic plane's standard coordinates (xi, eta).
       double xi = -cos * angle[0] + sin * angle[1];
       double eta = sin * angle[0] + cos * angle[1];
-      return UnitVector.normalized(center.x() + xi * east[0] + eta * north[0],
+      return UnitVector3d.normalized(center.x() + xi * east[0] + eta * north[0],
           center.y() + xi * east[1] + eta * north[1], center.z() + xi * east[2] + eta * north[2]);
     }
   }

@@ -16,6 +16,9 @@ import org.junit.jupiter.api.Test;
 import io.autobutler.core.instrument.CameraGeometry;
 import io.autobutler.core.instrument.Instruments;
 import io.autobutler.core.instrument.InstrumentDefinition;
+import io.autobutler.core.sphgeom.ConvexPolygon;
+import io.autobutler.core.sphgeom.ConvexPolygonTest;
+import io.autobutler.core.sphgeom.UnitVector3d;
 import io.autobutler.core.transfer.DimensionBlock;
 import io.autobutler.core.transfer.DimensionRecordData;
 import io.autobutler.core.transfer.ExportFile;
@@ -29,6 +32,11 @@ class VisitRegionsTest {
   private static final CameraGeometry COMCAM = CameraGeometry.of("LSSTComCam").orElseThrow();
   /** Focal-plane mm between neighbouring ComCam detectors, as an angle on the sky in degrees (20.018 arcsec/mm). */
   private static final double STEP_DEG = 42.25 * 20.018130891688713 / 3600;
+  /**
+   * Unit-vector coordinates within this are the same vertex: our corners and afw's differ in the last bits (a few
+   * 1e-16 for lsstcam-subset.yaml), well under a microarcsecond.
+   */
+  static final double SAME_VERTEX = 1e-14;
 
   @Test
   void theCameraGeometryHasTheRegisteredDetectors() {
@@ -54,12 +62,12 @@ class VisitRegionsTest {
     double ra = 150.0;
     double dec = -30.0;
     double dRa = STEP_DEG / Math.cos(Math.toRadians(dec));
-    assertOnlyIn(regions, UnitVector.fromRaDec(ra, dec), 4);
-    assertOnlyIn(regions, UnitVector.fromRaDec(ra - dRa, dec), 5);
-    assertOnlyIn(regions, UnitVector.fromRaDec(ra + dRa, dec), 3);
-    assertOnlyIn(regions, UnitVector.fromRaDec(ra, dec + STEP_DEG), 7);
-    assertOnlyIn(regions, UnitVector.fromRaDec(ra, dec - STEP_DEG), 1);
-    assertOnlyIn(regions, UnitVector.fromRaDec(ra - dRa, dec + STEP_DEG), 8);
+    assertOnlyIn(regions, UnitVector3d.fromLonLatDegrees(ra, dec), 4);
+    assertOnlyIn(regions, UnitVector3d.fromLonLatDegrees(ra - dRa, dec), 5);
+    assertOnlyIn(regions, UnitVector3d.fromLonLatDegrees(ra + dRa, dec), 3);
+    assertOnlyIn(regions, UnitVector3d.fromLonLatDegrees(ra, dec + STEP_DEG), 7);
+    assertOnlyIn(regions, UnitVector3d.fromLonLatDegrees(ra, dec - STEP_DEG), 1);
+    assertOnlyIn(regions, UnitVector3d.fromLonLatDegrees(ra - dRa, dec + STEP_DEG), 8);
     assertVisitHoldsItsDetectors(regions);
   }
 
@@ -68,35 +76,35 @@ class VisitRegionsTest {
     // Sky angle 90: focal-plane x points north and y east.
     VisitRegions.Regions regions = new VisitRegions(COMCAM).compute(pointing(0.2, 45.0, 90.0));
     double dRa = STEP_DEG / Math.cos(Math.toRadians(45.0));
-    assertOnlyIn(regions, UnitVector.fromRaDec(0.2, 45.0), 4);
-    assertOnlyIn(regions, UnitVector.fromRaDec(0.2, 45.0 + STEP_DEG), 5);
-    assertOnlyIn(regions, UnitVector.fromRaDec(0.2 + dRa, 45.0), 7);
+    assertOnlyIn(regions, UnitVector3d.fromLonLatDegrees(0.2, 45.0), 4);
+    assertOnlyIn(regions, UnitVector3d.fromLonLatDegrees(0.2, 45.0 + STEP_DEG), 5);
+    assertOnlyIn(regions, UnitVector3d.fromLonLatDegrees(0.2 + dRa, 45.0), 7);
     // Across RA 0.
-    assertOnlyIn(regions, UnitVector.fromRaDec(360.2 - dRa, 45.0), 1);
+    assertOnlyIn(regions, UnitVector3d.fromLonLatDegrees(360.2 - dRa, 45.0), 1);
     assertVisitHoldsItsDetectors(regions);
   }
 
   @Test
   void regionsHaveTheCamerasSizeAndWorkAtThePole() {
     VisitRegions.Regions regions = new VisitRegions(COMCAM).compute(pointing(10.0, -89.9, 33.0));
-    UnitVector boresight = UnitVector.fromRaDec(10.0, -89.9);
+    UnitVector3d boresight = UnitVector3d.fromLonLatDegrees(10.0, -89.9);
     assertOnlyIn(regions, boresight, 4);
     assertVisitHoldsItsDetectors(regions);
     // The outer corners: a detector offset of 42.25 mm plus half a detector and the padding, 2036 + 250 pixels of
     // 10 microns along x and 2000 + 250 along y; about 0.51 degrees from the boresight.
     double halfDiagonal = Math.hypot(42.25 + 22.86, 42.25 + 22.50) * 20.018 / 3600;
-    for (UnitVector corner : regions.visit().vertices()) {
-      assertThat(corner.angleTo(boresight)).isCloseTo(halfDiagonal, within(0.01));
+    for (UnitVector3d corner : regions.visit().vertices()) {
+      assertThat(Math.toDegrees(corner.angleTo(boresight))).isCloseTo(halfDiagonal, within(0.01));
     }
     assertThat(regions.visit().vertices()).hasSize(4);
-    regions.detectors().values().forEach(SkyPolygonTest::assertCounterClockwise);
-    SkyPolygonTest.assertCounterClockwise(regions.visit());
+    regions.detectors().values().forEach(ConvexPolygonTest::assertCounterClockwise);
+    ConvexPolygonTest.assertCounterClockwise(regions.visit());
   }
 
   /**
    * The regions obs_base's define-visits wrote for two LSSTCam exposures of 2025-12-02 (daf_butler's
-   * lsstcam-subset.yaml): the detector regions come out the same to rounding, and the visit region has the same 71
-   * vertices within a few milliarcseconds.
+   * lsstcam-subset.yaml): sphgeom's hull of the corners in upstream's order gives the detector regions and the
+   * 71-vertex visit regions with the same vertices in the same order, from the same first vertex, to rounding.
    */
   @Test
   void reproducesTheButlersLsstCamRegions() throws IOException {
@@ -120,19 +128,17 @@ class VisitRegionsTest {
     List<DimensionRecordData> detectorRegions = records(subset, "visit_detector_region");
     assertThat(detectorRegions).hasSize(4);
     for (DimensionRecordData r : detectorRegions) {
-      SkyPolygon butlers = SkyPolygon.decode(((Region) r.get("region")).encoded());
-      SkyPolygon ours = computed.get((Long) r.get("visit")).detectors().get(((Long) r.get("detector")).intValue());
-      assertThat(ours.sameAs(butlers, 1e-14)).as("detector %s of visit %s", r.get("detector"), r.get("visit"))
-          .isTrue();
+      ConvexPolygon butlers = ConvexPolygon.decode(((Region) r.get("region")).encoded());
+      ConvexPolygon ours = computed.get((Long) r.get("visit")).detectors().get(((Long) r.get("detector")).intValue());
+      assertThat(ours.sameWithin(butlers, SAME_VERTEX))
+          .as("detector %s of visit %s: %s != %s", r.get("detector"), r.get("visit"), ours, butlers).isTrue();
     }
     for (DimensionRecordData r : records(subset, "visit")) {
-      SkyPolygon butlers = SkyPolygon.decode(((Region) r.get("region")).encoded());
-      SkyPolygon ours = computed.get((Long) r.get("id")).visit();
-      assertThat(ours.vertices()).hasSize(71).hasSameSizeAs(butlers.vertices());
-      for (UnitVector vertex : butlers.vertices()) {
-        double nearestArcsec = ours.vertices().stream().mapToDouble(v -> v.angleTo(vertex)).min().orElseThrow() * 3600;
-        assertThat(nearestArcsec).isLessThan(0.01);
-      }
+      ConvexPolygon butlers = ConvexPolygon.decode(((Region) r.get("region")).encoded());
+      ConvexPolygon ours = computed.get((Long) r.get("id")).visit();
+      assertThat(ours.vertices()).hasSize(71);
+      assertThat(ours.sameWithin(butlers, SAME_VERTEX)).as("visit %s: %s != %s", r.get("id"), ours, butlers)
+          .isTrue();
     }
   }
 
@@ -157,15 +163,16 @@ class VisitRegionsTest {
   }
 
   /** The point is in that detector's region and in no other's, and in the visit's. */
-  private static void assertOnlyIn(VisitRegions.Regions regions, UnitVector point, int detector) {
+  private static void assertOnlyIn(VisitRegions.Regions regions, UnitVector3d point, int detector) {
     regions.detectors().forEach((id, polygon) -> assertThat(polygon.contains(point))
-        .as("detector %d holds %s (%.4f, %.4f)", id, point, point.ra(), point.dec()).isEqualTo(id == detector));
+        .as("detector %d holds %s (%.4f, %.4f)", id, point, point.lonDegrees(), point.latDegrees())
+        .isEqualTo(id == detector));
     assertThat(regions.visit().contains(point)).isTrue();
   }
 
   private static void assertVisitHoldsItsDetectors(VisitRegions.Regions regions) {
-    for (SkyPolygon detector : regions.detectors().values()) {
-      for (UnitVector corner : detector.vertices()) {
+    for (ConvexPolygon detector : regions.detectors().values()) {
+      for (UnitVector3d corner : detector.vertices()) {
         assertThat(regions.visit().contains(corner)).isTrue();
       }
     }
