@@ -244,7 +244,9 @@ public final class RawBackfill {
         }
         IndexEntry entry = entries.get(file.getKey());
         if (entry == null) {
-          if (read.problem() == null) {
+          if (isMissingLocalFile(file.getKey())) {
+            rejections.add(new Rejection(file.getKey(), Stage.METADATA, null, "no such file"));
+          } else if (read.problem() == null) {
             rejections.add(new Rejection(file.getKey(), Stage.METADATA, null, "no entry for this file in "
                 + (read.index().isPresent() ? DatastoreFiles.text(read.location()) : "an _index.json of its folder")
                 + " (autobutler reads raw metadata from _index.json files only, not from FITS headers)"));
@@ -277,6 +279,11 @@ public final class RawBackfill {
     } catch (UncheckedIOException e) {
       return new IndexRead(location, Optional.empty(), "cannot be read: " + e.getCause().getMessage());
     }
+  }
+
+  /** A {@code file:} URI given as a LOCATION that names nothing (a mistyped path). */
+  private static boolean isMissingLocalFile(String uri) {
+    return uri.startsWith("file:") && !java.nio.file.Files.exists(java.nio.file.Path.of(URI.create(uri)));
   }
 
   /** The canonical text of a file's URI, which both listings and index keys resolve to. */

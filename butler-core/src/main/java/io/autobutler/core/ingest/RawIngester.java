@@ -160,12 +160,10 @@ public final class RawIngester {
   /** The files of one exposure, in input order; its records come from the first. */
   private static final class Exposure {
     final String instrument;
-    final long id;
     final List<Prepared> files = new ArrayList<>();
 
-    Exposure(String instrument, long id) {
+    Exposure(String instrument) {
       this.instrument = instrument;
-      this.id = id;
     }
 
     Translated records() {
@@ -297,7 +295,7 @@ public final class RawIngester {
         continue;
       }
       exposures.computeIfAbsent(List.of(records.instrument(), records.exposureId()),
-          k -> new Exposure(records.instrument(), records.exposureId())).files.add(prepared);
+          k -> new Exposure(records.instrument())).files.add(prepared);
     }
     return exposures;
   }

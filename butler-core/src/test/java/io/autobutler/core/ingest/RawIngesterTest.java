@@ -260,6 +260,14 @@ class RawIngesterTest {
   }
 
   @Test
+  void aLocationThatDoesNotExistIsSaidSo() {
+    Path missing = root.resolve("20241126/CC_O_20241126_000111_R22_S00.fits");
+    Result result = ingest(missing, Options.defaults());
+    assertThat(result.rejections()).containsExactly(new Rejection(uri(missing), Stage.METADATA, null,
+        "no such file"));
+  }
+
+  @Test
   void anUnknownInstrumentIsAMetadataFailure() throws Exception {
     Path folder = Files.createDirectories(root.resolve("dummy"));
     Files.writeString(folder.resolve("_index.json"), IngestFixtures.resource("indexed_data/_index.json"));
