@@ -33,4 +33,15 @@ public interface IngestConfig {
   /** Parsed {@code _index.json} files kept in memory, by directory. */
   @WithDefault("2000")
   int indexCacheSize();
+
+  /**
+   * How often directories whose {@code _index.json} is recorded but whose raws are still pending are swept (also once
+   * at start-up); {@code 0} turns the sweep off.
+   */
+  @WithDefault("5m")
+  Duration sweepInterval();
+
+  /** Directories ingested together by one round of the sweep. */
+  @WithDefault("500")
+  int sweepDirectories();
 }

@@ -69,6 +69,8 @@ public class ReplicaIngest {
   private final Counter received;
   private final Counter recorded;
   private final Progress progress;
+  /** Batches and sweeps one at a time: both settle the same ledger rows and registry datasets. */
+  private final Object pipeline = new Object();
   /** Rucio datasets whose unmatched files were already logged, so that the log says it once per dataset. */
   private final Set<String> unmatchedLogged = java.util.Collections.newSetFromMap(
       new java.util.concurrent.ConcurrentHashMap<>());
@@ -102,9 +104,44 @@ public class ReplicaIngest {
       return;
     }
     Backoff.untilDone("ingesting " + batch.size() + " replica events", health, () -> {
-      processOnce(batch);
+      synchronized (pipeline) {
+        processOnce(batch);
+      }
       return null;
     });
+  }
+
+  /**
+   * Ingests the raws left pending in directories whose {@code _index.json} is already recorded (a crash between
+   * recording a batch and ingesting it leaves them so, and no later event may touch their directory again), through
+   * the same path as a batch, {@code directoriesPerRound} directories at a time. One attempt: a failure is thrown and
+   * the next sweep tries again.
+   *
+   * @return how many directories were swept
+   */
+  public int sweepPending(int directoriesPerRound) throws Exception {
+    if (!rules.configured()) {
+      return 0;
+    }
+    indexSchema.ensure();
+    int swept = 0;
+    while (true) {
+      synchronized (pipeline) {
+        List<String> directories = ledger.pendingDirectoriesHolding(IndexFile.NAME, directoriesPerRound);
+        if (directories.isEmpty()) {
+          return swept;
+        }
+        Map<Key, Entry> pending = new LinkedHashMap<>();
+        ledger.pendingIn(directories).forEach(e -> pending.put(e.key(), e));
+        ingestPending(target.registry(), pending, Map.of(), 0);
+        swept += directories.size();
+        if (ledger.pendingDirectoriesHolding(IndexFile.NAME, directoriesPerRound).stream()
+            .anyMatch(directories::contains)) {
+          // Replicas of these directories no rule settles stay pending: going round again would never end.
+          return swept;
+        }
+      }
+    }
   }
 
   private void processOnce(List<Delivered> batch) throws Exception {
@@ -126,11 +163,19 @@ public class ReplicaIngest {
         indexes.forget(d.event().pfn().substring(0, d.event().pfn().length() - IndexFile.NAME.length()));
       }
     }
-
-    // The batch's pending replicas, then the pending ones of every raw directory they make ready.
     Map<Key, Entry> pending = new LinkedHashMap<>();
     ledger.entries(delivered.keySet()).stream().filter(e -> e.state() == State.PENDING)
         .forEach(e -> pending.put(e.key(), e));
+    ingestPending(registry, pending, delivered, batch.size());
+  }
+
+  /**
+   * Settles {@code pending} replicas and the pending ones of every raw directory they make ready: classified by the
+   * manifest's rules, raws of ready directories ingested, refusals dead-lettered, summaries sent, the ledger settled
+   * last. {@code delivered} holds the Kafka records of the replicas that came in this batch (none for a sweep).
+   */
+  private void ingestPending(Registry registry, Map<Key, Entry> pending, Map<Key, Delivered> delivered,
+                             int batchEvents) throws Exception {
     Set<String> rawDirectories = new LinkedHashSet<>();
     for (Entry entry : pending.values()) {
       rules.ruleFor(entry).filter(r -> r.action() == Action.INGEST_RAWS)
@@ -192,7 +237,7 @@ public class ReplicaIngest {
     metrics.ingested(Action.INGEST_RAWS.label(), datasets);
     metrics.unmatched(unmatched.size());
     metrics.waitingForIndex(ledger.waitingFor(IndexFile.NAME));
-    progress.add(batch.size(), datasets, letters.size());
+    progress.add(batchEvents, datasets, letters.size());
   }
 
   private DeadLetter deadLetter(Entry entry, Delivered delivered, String cause, String reason) {

@@ -31,18 +31,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.agroal.api.AgroalDataSource;
-import io.autobutler.core.db.DatabaseUrl;
 import io.autobutler.core.event.EventJson;
 import io.autobutler.core.event.IngestedEvent;
 import io.autobutler.core.event.ReplicaEvent;
 import io.autobutler.core.event.Topics;
-import io.autobutler.core.instrument.Instruments;
 import io.autobutler.core.registry.Registry;
-import io.autobutler.core.registry.RegistryMigrations;
-import io.autobutler.core.registry.datasets.DatasetQuery;
-import io.autobutler.core.registry.dimensions.DimensionRecordManager.Mode;
 import io.autobutler.core.replica.ReplicaLedger;
-import io.autobutler.core.repository.Repository;
 import io.autobutler.core.repository.RepositoryIndex;
 import io.autobutler.core.runtime.IndexSchema;
 import io.autobutler.testsupport.KafkaBroker;
@@ -78,24 +72,8 @@ class IngestPipelineTest {
   @TempDir
   Path root;
 
-  /** The repository as catalog-service creates it, with LSSTComCam registered as register-instrument does. */
   private Registry repositoryWithComCam() {
-    indexSchema.ensure();
-    RegistryMigrations.migrateRegistry(dataSource, ManifestResource.REPOSITORY);
-    if (repositories.find(ManifestResource.REPOSITORY).isEmpty()) {
-      repositories.add(new Repository(ManifestResource.REPOSITORY, ManifestResource.REPOSITORY,
-          DatabaseUrl.parse(jdbcUrl).display(), ManifestResource.REPOSITORY, "file:///var/tmp/pipeline", null),
-          ManifestResource.MANIFEST);
-    }
-    Registry registry = new Registry(dataSource, ManifestResource.REPOSITORY);
-    var comCam = Instruments.LSST_COM_CAM;
-    registry.transaction(c -> {
-      registry.dimensions().insert(c, "instrument", List.of(comCam.instrumentRecord()), Mode.SYNC);
-      registry.dimensions().insert(c, "detector", comCam.detectorRecords(), Mode.SYNC);
-      registry.dimensions().insert(c, "physical_filter", comCam.physicalFilterRecords(), Mode.SYNC);
-      return null;
-    });
-    return registry;
+    return PipelineRepository.withComCam(indexSchema, dataSource, repositories, jdbcUrl);
   }
 
   @Test
@@ -116,7 +94,7 @@ class IngestPipelineTest {
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
         ledger.forDataset("raw", campaign.dataset(FIRST_NIGHT))).hasSize(firstRaws.size()));
     assertThat(ledger.waitingFor("_index.json")).isGreaterThanOrEqualTo(firstRaws.size());
-    assertThat(rawCount(registry)).isZero();
+    assertThat(PipelineRepository.rawCount(registry)).isZero();
 
     // Then everything else, indexes first for the other nights.
     List<ReplicaEvent> rest = new ArrayList<>();
@@ -130,8 +108,8 @@ class IngestPipelineTest {
         .containsEntry(ReplicaLedger.State.INGESTED, files - rejected)
         .containsEntry(ReplicaLedger.State.REJECTED, rejected));
 
-    assertThat(scienceIds(registry)).containsExactlyInAnyOrderElementsOf(campaign.scienceIds());
-    assertThat(rawCount(registry)).isEqualTo(campaign.goodRaws());
+    assertThat(PipelineRepository.scienceIds(registry)).containsExactlyInAnyOrderElementsOf(campaign.scienceIds());
+    assertThat(PipelineRepository.rawCount(registry)).isEqualTo(campaign.goodRaws());
 
     List<ConsumerRecord<String, String>> deadLetters = consume(Topics.RUCIO_REPLICAS + Topics.DLQ_SUFFIX, keys,
         (int) rejected);
@@ -167,8 +145,8 @@ class IngestPipelineTest {
       }
     });
     assertThat(settled(campaign)).isEqualTo(before);
-    assertThat(scienceIds(registry)).containsExactlyInAnyOrderElementsOf(campaign.scienceIds());
-    assertThat(rawCount(registry)).isEqualTo(campaign.goodRaws());
+    assertThat(PipelineRepository.scienceIds(registry)).containsExactlyInAnyOrderElementsOf(campaign.scienceIds());
+    assertThat(PipelineRepository.rawCount(registry)).isEqualTo(campaign.goodRaws());
     assertThat(consume(Topics.RUCIO_REPLICAS + Topics.DLQ_SUFFIX, keys, (int) rejected)).hasSize((int) rejected);
   }
 
@@ -178,28 +156,6 @@ class IngestPipelineTest {
         .map(f -> new ReplicaLedger.Key(f.event().scope(), f.event().name(), f.event().rse())).toList();
     return ledger.entries(keys).stream().collect(Collectors.groupingBy(ReplicaLedger.Entry::state,
         Collectors.counting()));
-  }
-
-  /** {@code query-datasets raw --collections LSSTComCam/raw/all --where "exposure.observation_type='science'"}. */
-  private static List<UUID> scienceIds(Registry registry) {
-    DatasetQuery.Result result = registry.transaction(c -> new DatasetQuery().query(c, new DatasetQuery.Request(
-        List.of("raw"), List.of(ComCamCampaign.RUN), "exposure.observation_type='science'", Map.of(), false, 0,
-        false)));
-    if (result.tables().isEmpty()) {
-      return List.of();
-    }
-    int id = result.tables().get(0).headers().indexOf("id");
-    return result.tables().get(0).rows().stream().map(row -> UUID.fromString(row.get(id))).toList();
-  }
-
-  private static long rawCount(Registry registry) {
-    return registry.transaction(c -> {
-      try (var ps = c.prepareStatement("SELECT count(*) FROM dataset d JOIN dataset_type t ON t.id = d.dataset_type_id"
-          + " WHERE t.name = 'raw'"); var rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    });
   }
 
   private static long visits(Registry registry) {
