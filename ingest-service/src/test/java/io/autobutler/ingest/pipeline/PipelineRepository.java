@@ -24,14 +24,8 @@ final class PipelineRepository {
   /** The repository as catalog-service creates it, with LSSTComCam registered as register-instrument does. */
   static Registry withComCam(IndexSchema indexSchema, AgroalDataSource dataSource, RepositoryIndex repositories,
                              String jdbcUrl) {
-    indexSchema.ensure();
-    RegistryMigrations.migrateRegistry(dataSource, ManifestResource.REPOSITORY);
-    if (repositories.find(ManifestResource.REPOSITORY).isEmpty()) {
-      repositories.add(new Repository(ManifestResource.REPOSITORY, ManifestResource.REPOSITORY,
-          DatabaseUrl.parse(jdbcUrl).display(), ManifestResource.REPOSITORY, "file:///var/tmp/pipeline", null),
-          ManifestResource.MANIFEST);
-    }
-    Registry registry = new Registry(dataSource, ManifestResource.REPOSITORY);
+    Registry registry = create(indexSchema, dataSource, repositories, jdbcUrl, ManifestResource.REPOSITORY,
+        ManifestResource.MANIFEST);
     var comCam = Instruments.LSST_COM_CAM;
     registry.transaction(c -> {
       registry.dimensions().insert(c, "instrument", List.of(comCam.instrumentRecord()), Mode.SYNC);
@@ -40,6 +34,28 @@ final class PipelineRepository {
       return null;
     });
     return registry;
+  }
+
+  /** An empty repository as catalog-service creates it, its registry in the service's database. */
+  static Registry create(IndexSchema indexSchema, AgroalDataSource dataSource, RepositoryIndex repositories,
+                         String jdbcUrl, String name, String seedConfig) {
+    indexSchema.ensure();
+    RegistryMigrations.migrateRegistry(dataSource, name);
+    if (repositories.find(name).isEmpty()) {
+      repositories.add(new Repository(name, name, DatabaseUrl.parse(jdbcUrl).display(), name,
+          "file:///var/tmp/" + name, null), seedConfig);
+    }
+    return new Registry(dataSource, name);
+  }
+
+  /** How many rows a registry table holds. */
+  static long count(Registry registry, String table) {
+    return registry.transaction(c -> {
+      try (var ps = c.prepareStatement("SELECT count(*) FROM " + table); var rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
   }
 
   /** How many raws the registry holds. */
