@@ -44,4 +44,11 @@ public interface IngestConfig {
   /** Directories ingested together by one round of the sweep. */
   @WithDefault("500")
   int sweepDirectories();
+
+  /**
+   * How many times a batch (or a dataset import) is tried when it fails with an error that is not the
+   * infrastructure's (PostgreSQL, Kafka or storage not there) before its events are dead-lettered with the error.
+   */
+  @WithDefault("5")
+  int poisonAttempts();
 }

@@ -69,6 +69,7 @@ public class ReplicaIngest {
   private final Counter received;
   private final Counter recorded;
   private final Progress progress;
+  private final int poisonAttempts;
   /** Batches and sweeps one at a time: both settle the same ledger rows and registry datasets. */
   private final Object pipeline = new Object();
   /** Rucio datasets whose unmatched files were already logged, so that the log says it once per dataset. */
@@ -96,19 +97,46 @@ public class ReplicaIngest {
     this.received = meters.counter("autobutler.replicas.received");
     this.recorded = meters.counter("autobutler.replicas.recorded");
     this.progress = new Progress(config.progressInterval());
+    this.poisonAttempts = config.poisonAttempts();
   }
 
-  /** Processes one batch until it is done; returns only then, so the caller acknowledges after the commit. */
+  /**
+   * Processes one batch until it is done; returns only then, so the caller acknowledges after the commit. A batch
+   * that keeps failing with an error that is not the infrastructure's is dead-lettered whole, with the error, after
+   * {@code autobutler.ingest.poison-attempts} tries, so that the stream goes on.
+   */
   public void process(List<Delivered> batch) {
     if (batch.isEmpty()) {
       return;
     }
-    Backoff.untilDone("ingesting " + batch.size() + " replica events", health, () -> {
-      synchronized (pipeline) {
-        processOnce(batch);
-      }
-      return null;
-    });
+    String what = "ingesting " + batch.size() + " replica events";
+    try {
+      Backoff.untilDone(what, health, poisonAttempts, () -> {
+        synchronized (pipeline) {
+          processOnce(batch);
+        }
+        return null;
+      });
+    } catch (Backoff.GaveUp gaveUp) {
+      Backoff.untilDone("dead-lettering " + batch.size() + " replica events", health, Integer.MAX_VALUE, () -> {
+        synchronized (pipeline) {
+          deadLetterBatch(batch, gaveUp);
+        }
+        return null;
+      });
+    }
+  }
+
+  /** Every event of a batch given up on to the dead-letter topic; those of its replicas still pending, rejected. */
+  private void deadLetterBatch(List<Delivered> batch, Backoff.GaveUp gaveUp) throws Exception {
+    for (Delivered d : batch) {
+      deadLetters.send(new DeadLetter(Topics.RUCIO_REPLICAS, d.partition(), d.offset(), sourceKey(d.event()),
+          d.value(), gaveUp.causeClass(), gaveUp.getMessage()));
+    }
+    indexSchema.ensure();
+    List<Key> keys = batch.stream().map(d -> new Key(d.event().scope(), d.event().name(), d.event().rse())).toList();
+    ledger.settle(ledger.entries(keys).stream().filter(e -> e.state() == State.PENDING)
+        .map(e -> new Settlement(e.key(), State.REJECTED, gaveUp.getMessage(), null)).toList());
   }
 
   /**
@@ -241,8 +269,7 @@ public class ReplicaIngest {
   }
 
   private DeadLetter deadLetter(Entry entry, Delivered delivered, String cause, String reason) {
-    String key = entry.datasetName() != null ? entry.datasetScope() + ":" + entry.datasetName()
-        : entry.key().scope() + ":" + entry.key().name();
+    String key = sourceKey(entry.event());
     if (delivered != null) {
       return new DeadLetter(Topics.RUCIO_REPLICAS, delivered.partition(), delivered.offset(), key, delivered.value(),
           cause, reason);
@@ -250,6 +277,12 @@ public class ReplicaIngest {
     // It waited in the ledger: its event is rebuilt from what the ledger recorded of it.
     return new DeadLetter(Topics.RUCIO_REPLICAS, -1, -1L, key, EventJson.write(entry.event()), cause,
         entry.pfn() + ": " + reason);
+  }
+
+  /** The key the watcher gives a replica event: its Rucio dataset, or the file's DID when it has none. */
+  private static String sourceKey(io.autobutler.core.event.ReplicaEvent event) {
+    return event.datasetName() != null ? event.datasetScope() + ":" + event.datasetName()
+        : event.scope() + ":" + event.name();
   }
 
   private void logUnmatched(Collection<Entry> unmatched) {

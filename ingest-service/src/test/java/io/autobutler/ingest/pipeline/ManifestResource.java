@@ -41,7 +41,7 @@ public class ManifestResource implements QuarkusTestResourceLifecycleManager {
       Files.writeString(manifest, MANIFEST);
       ManifestReader.read(manifest);
       return Map.of("autobutler.ingest.manifest", manifest.toString(), "autobutler.ingest.progress-interval", "1s",
-          "autobutler.ingest.sweep-interval", "1s");
+          "autobutler.ingest.sweep-interval", "1s", "autobutler.ingest.poison-attempts", "3");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
