@@ -222,6 +222,27 @@ public final class ReplicaLedger {
     }
   }
 
+  /**
+   * Directories that hold pending replicas and a replica named {@code fileName} (e.g. {@code _index.json}): raws
+   * that could go in but were left waiting (a crash between recording and ingesting), at most {@code limit}.
+   */
+  public List<String> pendingDirectoriesHolding(String fileName, int limit) throws SQLException {
+    String sql = "SELECT DISTINCT p.directory FROM " + schema + ".replica AS p WHERE p.state = 'pending' AND EXISTS"
+        + " (SELECT 1 FROM " + schema + ".replica AS i WHERE i.directory = p.directory AND i.pfn = i.directory || ?)"
+        + " ORDER BY p.directory LIMIT ?";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, fileName);
+      ps.setInt(2, limit);
+      List<String> found = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          found.add(rs.getString(1));
+        }
+      }
+      return found;
+    }
+  }
+
   /** Sets the state of these replicas, in one statement. */
   public void settle(List<Settlement> settlements) throws SQLException {
     Map<Key, Settlement> unique = new LinkedHashMap<>();

@@ -33,4 +33,22 @@ public interface IngestConfig {
   /** Parsed {@code _index.json} files kept in memory, by directory. */
   @WithDefault("2000")
   int indexCacheSize();
+
+  /**
+   * How often directories whose {@code _index.json} is recorded but whose raws are still pending are swept (also once
+   * at start-up); {@code 0} turns the sweep off.
+   */
+  @WithDefault("5m")
+  Duration sweepInterval();
+
+  /** Directories ingested together by one round of the sweep. */
+  @WithDefault("500")
+  int sweepDirectories();
+
+  /**
+   * How many times a batch (or a dataset import) is tried when it fails with an error that is not the
+   * infrastructure's (PostgreSQL, Kafka or storage not there) before its events are dead-lettered with the error.
+   */
+  @WithDefault("5")
+  int poisonAttempts();
 }

@@ -35,12 +35,19 @@ public class TargetRepository {
   public Registry registry() {
     if (registry == null) {
       indexSchema.ensure();
-      Repository found = index.find(rules.repository()).orElseThrow(() -> new IllegalStateException("repository '"
+      Repository found = index.find(rules.repository()).orElseThrow(() -> new NotCreatedYet("repository '"
           + rules.repository() + "' does not exist yet (create it with catalog-service); events wait for it"));
       repository = found;
       registry = new Registry(databases.forRegistry(DatabaseUrl.parse(found.registryDb())), found.namespace());
     }
     return registry;
+  }
+
+  /** The repository to ingest into does not exist yet: events wait for it. */
+  public static final class NotCreatedYet extends IllegalStateException {
+    NotCreatedYet(String message) {
+      super(message);
+    }
   }
 
   public String name() {

@@ -32,6 +32,7 @@ import io.autobutler.core.transfer.FileDatasetData;
 import io.autobutler.core.transfer.RepositoryImporter;
 import io.autobutler.ingest.pipeline.Backoff;
 import io.autobutler.ingest.pipeline.CampaignRules;
+import io.autobutler.ingest.pipeline.IngestConfig;
 import io.autobutler.ingest.pipeline.IngestMetrics;
 import io.autobutler.ingest.pipeline.PipelineHealth;
 import io.autobutler.ingest.pipeline.TargetRepository;
@@ -54,6 +55,7 @@ public class DatasetImport {
   private final PipelineHealth health;
   private final IngestMetrics metrics;
   private final MutinyEmitter<Record<String, String>> ingested;
+  private final int poisonAttempts;
   private final RepositoryImporter importer = new RepositoryImporter();
   private final DatastoreFiles files = new DatastoreFiles();
 
@@ -62,12 +64,13 @@ public class DatasetImport {
   }
 
   public DatasetImport(CampaignRules rules, TargetRepository target, PipelineHealth health, IngestMetrics metrics,
-                       @Channel("ingested") MutinyEmitter<Record<String, String>> ingested) {
+                       IngestConfig config, @Channel("ingested") MutinyEmitter<Record<String, String>> ingested) {
     this.rules = rules;
     this.target = target;
     this.health = health;
     this.metrics = metrics;
     this.ingested = ingested;
+    this.poisonAttempts = config.poisonAttempts();
   }
 
   /** Imports the dataset if an {@code import} rule takes it; the refusal when it cannot be imported. */
@@ -77,7 +80,13 @@ public class DatasetImport {
       LOG.debugf("Rucio dataset %s complete: no import rule takes it", event.key());
       return Optional.empty();
     }
-    return Backoff.untilDone("importing Rucio dataset " + event.key(), health, () -> importOnce(event, rule.get()));
+    try {
+      return Backoff.untilDone("importing Rucio dataset " + event.key(), health, poisonAttempts,
+          () -> importOnce(event, rule.get()));
+    } catch (Backoff.GaveUp gaveUp) {
+      return Optional.of(new Refusal(gaveUp.causeClass(), "rule '" + rule.get().name() + "': "
+          + gaveUp.getMessage()));
+    }
   }
 
   private Optional<Refusal> importOnce(DatasetEvent event, Rule rule) throws IOException {

@@ -69,6 +69,9 @@ public class ReplicaIngest {
   private final Counter received;
   private final Counter recorded;
   private final Progress progress;
+  private final int poisonAttempts;
+  /** Batches and sweeps one at a time: both settle the same ledger rows and registry datasets. */
+  private final Object pipeline = new Object();
   /** Rucio datasets whose unmatched files were already logged, so that the log says it once per dataset. */
   private final Set<String> unmatchedLogged = java.util.Collections.newSetFromMap(
       new java.util.concurrent.ConcurrentHashMap<>());
@@ -94,17 +97,79 @@ public class ReplicaIngest {
     this.received = meters.counter("autobutler.replicas.received");
     this.recorded = meters.counter("autobutler.replicas.recorded");
     this.progress = new Progress(config.progressInterval());
+    this.poisonAttempts = config.poisonAttempts();
   }
 
-  /** Processes one batch until it is done; returns only then, so the caller acknowledges after the commit. */
+  /**
+   * Processes one batch until it is done; returns only then, so the caller acknowledges after the commit. A batch
+   * that keeps failing with an error that is not the infrastructure's is dead-lettered whole, with the error, after
+   * {@code autobutler.ingest.poison-attempts} tries, so that the stream goes on.
+   */
   public void process(List<Delivered> batch) {
     if (batch.isEmpty()) {
       return;
     }
-    Backoff.untilDone("ingesting " + batch.size() + " replica events", health, () -> {
-      processOnce(batch);
-      return null;
-    });
+    String what = "ingesting " + batch.size() + " replica events";
+    try {
+      Backoff.untilDone(what, health, poisonAttempts, () -> {
+        synchronized (pipeline) {
+          processOnce(batch);
+        }
+        return null;
+      });
+    } catch (Backoff.GaveUp gaveUp) {
+      Backoff.untilDone("dead-lettering " + batch.size() + " replica events", health, Integer.MAX_VALUE, () -> {
+        synchronized (pipeline) {
+          deadLetterBatch(batch, gaveUp);
+        }
+        return null;
+      });
+    }
+  }
+
+  /** Every event of a batch given up on to the dead-letter topic; those of its replicas still pending, rejected. */
+  private void deadLetterBatch(List<Delivered> batch, Backoff.GaveUp gaveUp) throws Exception {
+    for (Delivered d : batch) {
+      deadLetters.send(new DeadLetter(Topics.RUCIO_REPLICAS, d.partition(), d.offset(), sourceKey(d.event()),
+          d.value(), gaveUp.causeClass(), gaveUp.getMessage()));
+    }
+    indexSchema.ensure();
+    List<Key> keys = batch.stream().map(d -> new Key(d.event().scope(), d.event().name(), d.event().rse())).toList();
+    ledger.settle(ledger.entries(keys).stream().filter(e -> e.state() == State.PENDING)
+        .map(e -> new Settlement(e.key(), State.REJECTED, gaveUp.getMessage(), null)).toList());
+  }
+
+  /**
+   * Ingests the raws left pending in directories whose {@code _index.json} is already recorded (a crash between
+   * recording a batch and ingesting it leaves them so, and no later event may touch their directory again), through
+   * the same path as a batch, {@code directoriesPerRound} directories at a time. One attempt: a failure is thrown and
+   * the next sweep tries again.
+   *
+   * @return how many directories were swept
+   */
+  public int sweepPending(int directoriesPerRound) throws Exception {
+    if (!rules.configured()) {
+      return 0;
+    }
+    indexSchema.ensure();
+    int swept = 0;
+    while (true) {
+      synchronized (pipeline) {
+        List<String> directories = ledger.pendingDirectoriesHolding(IndexFile.NAME, directoriesPerRound);
+        if (directories.isEmpty()) {
+          return swept;
+        }
+        Map<Key, Entry> pending = new LinkedHashMap<>();
+        ledger.pendingIn(directories).forEach(e -> pending.put(e.key(), e));
+        ingestPending(target.registry(), pending, Map.of(), 0);
+        swept += directories.size();
+        if (ledger.pendingDirectoriesHolding(IndexFile.NAME, directoriesPerRound).stream()
+            .anyMatch(directories::contains)) {
+          // Replicas of these directories no rule settles stay pending: going round again would never end.
+          return swept;
+        }
+      }
+    }
   }
 
   private void processOnce(List<Delivered> batch) throws Exception {
@@ -126,11 +191,19 @@ public class ReplicaIngest {
         indexes.forget(d.event().pfn().substring(0, d.event().pfn().length() - IndexFile.NAME.length()));
       }
     }
-
-    // The batch's pending replicas, then the pending ones of every raw directory they make ready.
     Map<Key, Entry> pending = new LinkedHashMap<>();
     ledger.entries(delivered.keySet()).stream().filter(e -> e.state() == State.PENDING)
         .forEach(e -> pending.put(e.key(), e));
+    ingestPending(registry, pending, delivered, batch.size());
+  }
+
+  /**
+   * Settles {@code pending} replicas and the pending ones of every raw directory they make ready: classified by the
+   * manifest's rules, raws of ready directories ingested, refusals dead-lettered, summaries sent, the ledger settled
+   * last. {@code delivered} holds the Kafka records of the replicas that came in this batch (none for a sweep).
+   */
+  private void ingestPending(Registry registry, Map<Key, Entry> pending, Map<Key, Delivered> delivered,
+                             int batchEvents) throws Exception {
     Set<String> rawDirectories = new LinkedHashSet<>();
     for (Entry entry : pending.values()) {
       rules.ruleFor(entry).filter(r -> r.action() == Action.INGEST_RAWS)
@@ -192,12 +265,11 @@ public class ReplicaIngest {
     metrics.ingested(Action.INGEST_RAWS.label(), datasets);
     metrics.unmatched(unmatched.size());
     metrics.waitingForIndex(ledger.waitingFor(IndexFile.NAME));
-    progress.add(batch.size(), datasets, letters.size());
+    progress.add(batchEvents, datasets, letters.size());
   }
 
   private DeadLetter deadLetter(Entry entry, Delivered delivered, String cause, String reason) {
-    String key = entry.datasetName() != null ? entry.datasetScope() + ":" + entry.datasetName()
-        : entry.key().scope() + ":" + entry.key().name();
+    String key = sourceKey(entry.event());
     if (delivered != null) {
       return new DeadLetter(Topics.RUCIO_REPLICAS, delivered.partition(), delivered.offset(), key, delivered.value(),
           cause, reason);
@@ -205,6 +277,12 @@ public class ReplicaIngest {
     // It waited in the ledger: its event is rebuilt from what the ledger recorded of it.
     return new DeadLetter(Topics.RUCIO_REPLICAS, -1, -1L, key, EventJson.write(entry.event()), cause,
         entry.pfn() + ": " + reason);
+  }
+
+  /** The key the watcher gives a replica event: its Rucio dataset, or the file's DID when it has none. */
+  private static String sourceKey(io.autobutler.core.event.ReplicaEvent event) {
+    return event.datasetName() != null ? event.datasetScope() + ":" + event.datasetName()
+        : event.scope() + ":" + event.name();
   }
 
   private void logUnmatched(Collection<Entry> unmatched) {

@@ -1,9 +1,10 @@
 package io.autobutler.ingest.pipeline;
 
+import static io.autobutler.ingest.KafkaTopics.consume;
+import static io.autobutler.ingest.KafkaTopics.header;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,41 +12,26 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.agroal.api.AgroalDataSource;
-import io.autobutler.core.db.DatabaseUrl;
+import io.autobutler.ingest.KafkaTopics;
 import io.autobutler.core.event.EventJson;
 import io.autobutler.core.event.IngestedEvent;
 import io.autobutler.core.event.ReplicaEvent;
 import io.autobutler.core.event.Topics;
-import io.autobutler.core.instrument.Instruments;
 import io.autobutler.core.registry.Registry;
-import io.autobutler.core.registry.RegistryMigrations;
-import io.autobutler.core.registry.datasets.DatasetQuery;
-import io.autobutler.core.registry.dimensions.DimensionRecordManager.Mode;
 import io.autobutler.core.replica.ReplicaLedger;
-import io.autobutler.core.repository.Repository;
 import io.autobutler.core.repository.RepositoryIndex;
 import io.autobutler.core.runtime.IndexSchema;
-import io.autobutler.testsupport.KafkaBroker;
 import io.autobutler.testsupport.KafkaResource;
 import io.autobutler.testsupport.PostgresResource;
 import io.quarkus.test.common.ResourceArg;
@@ -78,24 +64,8 @@ class IngestPipelineTest {
   @TempDir
   Path root;
 
-  /** The repository as catalog-service creates it, with LSSTComCam registered as register-instrument does. */
   private Registry repositoryWithComCam() {
-    indexSchema.ensure();
-    RegistryMigrations.migrateRegistry(dataSource, ManifestResource.REPOSITORY);
-    if (repositories.find(ManifestResource.REPOSITORY).isEmpty()) {
-      repositories.add(new Repository(ManifestResource.REPOSITORY, ManifestResource.REPOSITORY,
-          DatabaseUrl.parse(jdbcUrl).display(), ManifestResource.REPOSITORY, "file:///var/tmp/pipeline", null),
-          ManifestResource.MANIFEST);
-    }
-    Registry registry = new Registry(dataSource, ManifestResource.REPOSITORY);
-    var comCam = Instruments.LSST_COM_CAM;
-    registry.transaction(c -> {
-      registry.dimensions().insert(c, "instrument", List.of(comCam.instrumentRecord()), Mode.SYNC);
-      registry.dimensions().insert(c, "detector", comCam.detectorRecords(), Mode.SYNC);
-      registry.dimensions().insert(c, "physical_filter", comCam.physicalFilterRecords(), Mode.SYNC);
-      return null;
-    });
-    return registry;
+    return PipelineRepository.withComCam(indexSchema, dataSource, repositories, jdbcUrl);
   }
 
   @Test
@@ -116,7 +86,7 @@ class IngestPipelineTest {
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
         ledger.forDataset("raw", campaign.dataset(FIRST_NIGHT))).hasSize(firstRaws.size()));
     assertThat(ledger.waitingFor("_index.json")).isGreaterThanOrEqualTo(firstRaws.size());
-    assertThat(rawCount(registry)).isZero();
+    assertThat(PipelineRepository.rawCount(registry)).isZero();
 
     // Then everything else, indexes first for the other nights.
     List<ReplicaEvent> rest = new ArrayList<>();
@@ -130,10 +100,10 @@ class IngestPipelineTest {
         .containsEntry(ReplicaLedger.State.INGESTED, files - rejected)
         .containsEntry(ReplicaLedger.State.REJECTED, rejected));
 
-    assertThat(scienceIds(registry)).containsExactlyInAnyOrderElementsOf(campaign.scienceIds());
-    assertThat(rawCount(registry)).isEqualTo(campaign.goodRaws());
+    assertThat(PipelineRepository.scienceIds(registry)).containsExactlyInAnyOrderElementsOf(campaign.scienceIds());
+    assertThat(PipelineRepository.rawCount(registry)).isEqualTo(campaign.goodRaws());
 
-    List<ConsumerRecord<String, String>> deadLetters = consume(Topics.RUCIO_REPLICAS + Topics.DLQ_SUFFIX, keys,
+    List<ConsumerRecord<String, String>> deadLetters = consume(Topics.RUCIO_REPLICAS + Topics.DLQ_SUFFIX, keys::contains,
         (int) rejected);
     assertThat(deadLetters).extracting(r -> header(r, "dead-letter-cause")).contains(
         "io.autobutler.core.ingest.index.IndexFormatException", "io.autobutler.core.ingest.RawIngester.Stage.METADATA");
@@ -145,7 +115,7 @@ class IngestPipelineTest {
         .map(r -> header(r, "dead-letter-reason"))).hasSize(badFolder.size()).allSatisfy(reason -> assertThat(reason)
         .contains("not valid JSON"));
 
-    List<IngestedEvent> summaries = consume(Topics.BUTLER_INGESTED, keys, 3).stream()
+    List<IngestedEvent> summaries = consume(Topics.BUTLER_INGESTED, keys::contains, 3).stream()
         .map(r -> EventJson.read(r.value(), IngestedEvent.class)).toList();
     assertThat(summaries).allSatisfy(s -> {
       assertThat(s.run()).isEqualTo(ComCamCampaign.RUN);
@@ -154,7 +124,7 @@ class IngestPipelineTest {
     });
     assertThat(summaries.stream().mapToInt(IngestedEvent::count).sum()).isGreaterThanOrEqualTo(
         (int) campaign.goodRaws());
-    assertThat(visits(registry)).isEqualTo(6);
+    assertThat(PipelineRepository.count(registry, "visit")).isEqualTo(6);
 
     // Replaying every event changes nothing: same ledger states, same raws, no new dead letters.
     Map<ReplicaLedger.State, Long> before = settled(campaign);
@@ -167,9 +137,9 @@ class IngestPipelineTest {
       }
     });
     assertThat(settled(campaign)).isEqualTo(before);
-    assertThat(scienceIds(registry)).containsExactlyInAnyOrderElementsOf(campaign.scienceIds());
-    assertThat(rawCount(registry)).isEqualTo(campaign.goodRaws());
-    assertThat(consume(Topics.RUCIO_REPLICAS + Topics.DLQ_SUFFIX, keys, (int) rejected)).hasSize((int) rejected);
+    assertThat(PipelineRepository.scienceIds(registry)).containsExactlyInAnyOrderElementsOf(campaign.scienceIds());
+    assertThat(PipelineRepository.rawCount(registry)).isEqualTo(campaign.goodRaws());
+    assertThat(consume(Topics.RUCIO_REPLICAS + Topics.DLQ_SUFFIX, keys::contains, (int) rejected)).hasSize((int) rejected);
   }
 
   /** How many of the campaign's replicas are in each state. */
@@ -180,79 +150,8 @@ class IngestPipelineTest {
         Collectors.counting()));
   }
 
-  /** {@code query-datasets raw --collections LSSTComCam/raw/all --where "exposure.observation_type='science'"}. */
-  private static List<UUID> scienceIds(Registry registry) {
-    DatasetQuery.Result result = registry.transaction(c -> new DatasetQuery().query(c, new DatasetQuery.Request(
-        List.of("raw"), List.of(ComCamCampaign.RUN), "exposure.observation_type='science'", Map.of(), false, 0,
-        false)));
-    if (result.tables().isEmpty()) {
-      return List.of();
-    }
-    int id = result.tables().get(0).headers().indexOf("id");
-    return result.tables().get(0).rows().stream().map(row -> UUID.fromString(row.get(id))).toList();
-  }
-
-  private static long rawCount(Registry registry) {
-    return registry.transaction(c -> {
-      try (var ps = c.prepareStatement("SELECT count(*) FROM dataset d JOIN dataset_type t ON t.id = d.dataset_type_id"
-          + " WHERE t.name = 'raw'"); var rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    });
-  }
-
-  private static long visits(Registry registry) {
-    return registry.transaction(c -> {
-      try (var ps = c.prepareStatement("SELECT count(*) FROM visit"); var rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    });
-  }
-
   private static void publish(List<ReplicaEvent> events) {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers());
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
-        new StringSerializer())) {
-      for (ReplicaEvent event : events) {
-        producer.send(new ProducerRecord<>(Topics.RUCIO_REPLICAS, event.key(), EventJson.write(event)));
-      }
-      producer.flush();
-    }
-  }
-
-  /** The records of {@code topic} with one of {@code keys}, once there are at least {@code expected}. */
-  private static List<ConsumerRecord<String, String>> consume(String topic, Set<String> keys, int expected) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers());
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    List<ConsumerRecord<String, String>> found = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-        new StringDeserializer())) {
-      consumer.subscribe(List.of(topic));
-      long deadline = System.currentTimeMillis() + 30_000;
-      while (found.size() < expected && System.currentTimeMillis() < deadline) {
-        consumer.poll(Duration.ofMillis(500)).forEach(r -> {
-          if (keys.contains(r.key())) {
-            found.add(r);
-          }
-        });
-      }
-      // Whatever else is already there (a duplicate would show here).
-      consumer.poll(Duration.ofMillis(1000)).forEach(r -> {
-        if (keys.contains(r.key())) {
-          found.add(r);
-        }
-      });
-    }
-    assertThat(found).hasSizeGreaterThanOrEqualTo(expected);
-    return found;
-  }
-
-  private static String header(ConsumerRecord<String, String> record, String name) {
-    return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    KafkaTopics.publish(Topics.RUCIO_REPLICAS, events.stream().map(e -> Map.entry(e.key(), EventJson.write(e)))
+        .toList());
   }
 }

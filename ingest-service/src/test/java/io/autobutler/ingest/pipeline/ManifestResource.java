@@ -40,7 +40,8 @@ public class ManifestResource implements QuarkusTestResourceLifecycleManager {
       Path manifest = Files.createTempDirectory("pipeline-manifest").resolve("manifest.yaml");
       Files.writeString(manifest, MANIFEST);
       ManifestReader.read(manifest);
-      return Map.of("autobutler.ingest.manifest", manifest.toString(), "autobutler.ingest.progress-interval", "1s");
+      return Map.of("autobutler.ingest.manifest", manifest.toString(), "autobutler.ingest.progress-interval", "1s",
+          "autobutler.ingest.sweep-interval", "1s", "autobutler.ingest.poison-attempts", "3");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
