@@ -1,8 +1,12 @@
 package io.autobutler.core.registry;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
 import javax.sql.DataSource;
 
@@ -19,6 +23,9 @@ import io.autobutler.core.registry.dimensions.DimensionRecordManager;
 public final class Registry {
 
   private final DataSource dataSource;
+  /** The fewest changed rows that make a table's statistics stale. */
+  static final long STALE_ROWS = 1000;
+
   private final String namespace;
   private final CollectionManager collections = new CollectionManager();
   private final DatasetTypeManager datasetTypes = new DatasetTypeManager();
@@ -61,12 +68,28 @@ public final class Registry {
   /**
    * Refreshes the planner statistics of tables after a bulk load: without them PostgreSQL plans the next queries
    * for empty tables (nested loops over 150,000 raws: seconds instead of a fraction of one) until autovacuum
-   * comes by.
+   * comes by. Only tables never analysed, or whose rows changed by half their size (and at least
+   * {@value #STALE_ROWS} rows) since, are analysed: a stream of ingest batches then pays for a few ANALYZEs as a
+   * table grows, not one per batch (at 150,000 raws one took 0.4 s, a third of a batch).
    */
   public void analyze(java.util.Collection<String> tables) {
     transaction(c -> {
+      List<String> stale = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT s.relname FROM pg_stat_user_tables s"
+          + " JOIN pg_class k ON k.oid = s.relid WHERE s.schemaname = ? AND s.relname = ANY (?)"
+          + " AND (COALESCE(s.last_analyze, s.last_autoanalyze) IS NULL"
+          + " OR s.n_mod_since_analyze >= GREATEST(?, 0.5 * GREATEST(k.reltuples, 0)))")) {
+        ps.setString(1, namespace);
+        ps.setArray(2, c.createArrayOf("text", tables.toArray()));
+        ps.setLong(3, STALE_ROWS);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            stale.add(rs.getString(1));
+          }
+        }
+      }
       try (Statement s = c.createStatement()) {
-        for (String table : tables) {
+        for (String table : stale) {
           s.execute("ANALYZE \"" + table.replace("\"", "") + "\"");
         }
       }
