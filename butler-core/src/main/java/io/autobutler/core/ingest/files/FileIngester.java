@@ -79,8 +79,13 @@ public final class FileIngester {
 
     /** daf_butler's log line. */
     public String logLine() {
-      return String.format("Ingesting %d dataset ref(s) from %d file(s)", datasets, files);
+      return FileIngester.logLine(datasets, files);
     }
+  }
+
+  /** daf_butler's log line for {@code datasets} refs from {@code files} files. */
+  public static String logLine(int datasets, int files) {
+    return String.format("Ingesting %d dataset ref(s) from %d file(s)", datasets, files);
   }
 
   /** One row of the table, ready to go in: where it came from, its file and its data ID. */
