@@ -48,7 +48,7 @@ import picocli.CommandLine.TypeConversionException;
             + "command should not be used to ingest raw camera exposures.",
         "",
         "autobutler: POST /api/repositories/<REPO>/ingest-files. TABLE_FILE is a file of this machine, ECSV "
-            + "(# %ECSV 1.0) or CSV with a header row; its text is sent. The files stay where they are (only "
+            + "(# %%ECSV 1.0) or CSV with a header row; its text is sent. The files stay where they are (only "
             + "--transfer direct) and are not read: no size or checksum is recorded. The RUN is registered when "
             + "missing. A bad table, an unknown dataset type or a conflict changes nothing."})
 public class IngestFilesCommand extends RepoCommand {
