@@ -58,6 +58,7 @@ import picocli.CommandLine.Spec;
         QueryDataIdsCommand.class,
         DefineVisitsCommand.class,
         IngestRawsCommand.class,
+        io.autobutler.cli.repo.IngestFilesCommand.class,
         BenchCommand.class, HelpCommand.class},
     footer = {
         "",
