@@ -16,6 +16,7 @@ import io.autobutler.cli.repo.DisassociateCommand;
 import io.autobutler.cli.repo.ExportCalibsCommand;
 import io.autobutler.cli.repo.ExportCommand;
 import io.autobutler.cli.repo.ImportCommand;
+import io.autobutler.cli.repo.IngestFilesCommand;
 import io.autobutler.cli.repo.IngestRawsCommand;
 import io.autobutler.cli.repo.QueryCollectionsCommand;
 import io.autobutler.cli.repo.QueryDatasetTypesCommand;
@@ -58,7 +59,7 @@ import picocli.CommandLine.Spec;
         QueryDataIdsCommand.class,
         DefineVisitsCommand.class,
         IngestRawsCommand.class,
-        io.autobutler.cli.repo.IngestFilesCommand.class,
+        IngestFilesCommand.class,
         BenchCommand.class, HelpCommand.class},
     footer = {
         "",
