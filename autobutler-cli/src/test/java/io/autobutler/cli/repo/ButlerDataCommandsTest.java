@@ -4,22 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.autobutler.cli.AutobutlerCommand;
 import io.autobutler.cli.RealStack;
-import picocli.CommandLine;
 
 /**
  * The butler commands that bring data into a repository and list it (import, query-datasets, associate,
@@ -27,8 +21,7 @@ import picocli.CommandLine;
  * catalog-service of the run's {@link RealStack}, with RTN-103's files: each test makes a repository of its own, runs
  * the commands as RTN-103 writes them and compares exactly what they print.
  */
-@ExtendWith(RealStack.class)
-class ButlerDataCommandsTest {
+class ButlerDataCommandsTest extends StackCommandTest {
 
   static final String FGCM_EXPORT = "DM-48089-fgcmLookupTable-export.yaml";
   static final String MODELS_EXPORT = "pretrained-models-export.yaml";
@@ -46,32 +39,13 @@ class ButlerDataCommandsTest {
   static final String REMOTE_ANCILLARY = "davs://webdav.example.org:2880/lsst/instrument/ancillary/";
 
   /** An empty state folder: no token file and no stack record there, so that only the environment below counts. */
-  @TempDir
-  Path state;
 
   /** The local copy of $DATA/ancillary/ that holds the export files. */
   @TempDir
   Path ancillary;
 
-  private final RealStack.Stack stack;
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-  private final Map<String, String> env = new HashMap<>();
-
   ButlerDataCommandsTest(RealStack.Stack stack) {
-    this.stack = stack;
-    env.put("AUTOBUTLER_CATALOG_URL", stack.catalogUrl());
-    env.put("AUTOBUTLER_TOKEN", stack.token());
-  }
-
-  private int run(String... args) {
-    env.put("AUTOBUTLER_STATE_DIR", state.toString());
-    out.getBuffer().setLength(0);
-    err.getBuffer().setLength(0);
-    CommandLine cl = AutobutlerCommand.commandLine(env);
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return cl.execute(args);
+    super(stack);
   }
 
   /** The lines, each ending with a newline. */

@@ -2,56 +2,29 @@ package io.autobutler.cli.repo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.autobutler.cli.AutobutlerCommand;
 import io.autobutler.cli.RealStack;
 import io.autobutler.core.campaign.SyntheticRaws;
 import io.autobutler.core.transfer.DimensionBlock;
 import io.autobutler.core.transfer.ExportFileWriter;
-import picocli.CommandLine;
 
 /**
  * {@code define-visits} as RTN-103 runs it after ingest-raws ({@code butler define-visits $REPO LSSTComCam
  * --collections LSSTComCam/raw/all}), against the real catalog-service of the run's {@link RealStack}, on synthetic
  * ComCam raws imported with the CLI.
  */
-@ExtendWith(RealStack.class)
-class DefineVisitsCommandTest {
+class DefineVisitsCommandTest extends StackCommandTest {
 
-  @TempDir
-  Path state;
   @TempDir
   Path data;
 
-  private final RealStack.Stack stack;
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-  private final Map<String, String> env = new HashMap<>();
-
   DefineVisitsCommandTest(RealStack.Stack stack) {
-    this.stack = stack;
-    env.put("AUTOBUTLER_CATALOG_URL", stack.catalogUrl());
-    env.put("AUTOBUTLER_TOKEN", stack.token());
-  }
-
-  private int run(String... args) {
-    env.put("AUTOBUTLER_STATE_DIR", state.toString());
-    out.getBuffer().setLength(0);
-    err.getBuffer().setLength(0);
-    CommandLine cl = AutobutlerCommand.commandLine(env);
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return cl.execute(args);
+    super(stack);
   }
 
   @Test

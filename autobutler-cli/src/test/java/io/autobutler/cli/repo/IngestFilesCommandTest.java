@@ -2,29 +2,21 @@ package io.autobutler.cli.repo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.autobutler.cli.AutobutlerCommand;
 import io.autobutler.cli.RealStack;
-import picocli.CommandLine;
 
 /**
  * {@code ./autobutler ingest-files} as RTN-103 ingests its reference catalogs ({@code ingest-files $REPO
  * the_monster_20240904 refcats/DM-46370/the_monster_20240904 --prefix $DATA/raw/refcats/the_monster_20240904/
  * --transfer direct the_monster_20240904.ecsv}), against the real catalog-service of the run's {@link RealStack}.
  */
-@ExtendWith(RealStack.class)
-class IngestFilesCommandTest {
+class IngestFilesCommandTest extends StackCommandTest {
 
   private static final Path MONSTER_ECSV =
       Path.of("src/test/resources/ingest-files/the_monster_20240904.ecsv").toAbsolutePath();
@@ -33,29 +25,10 @@ class IngestFilesCommandTest {
   private static final String LOG = "lsst.daf.butler.script.ingest_files INFO: ";
 
   @TempDir
-  Path state;
-  @TempDir
   Path data;
 
-  private final RealStack.Stack stack;
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-  private final Map<String, String> env = new HashMap<>();
-
   IngestFilesCommandTest(RealStack.Stack stack) {
-    this.stack = stack;
-    env.put("AUTOBUTLER_CATALOG_URL", stack.catalogUrl());
-    env.put("AUTOBUTLER_TOKEN", stack.token());
-  }
-
-  private int run(String... args) {
-    env.put("AUTOBUTLER_STATE_DIR", state.toString());
-    out.getBuffer().setLength(0);
-    err.getBuffer().setLength(0);
-    CommandLine cl = AutobutlerCommand.commandLine(env);
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return cl.execute(args);
+    super(stack);
   }
 
   private String repositoryWithTheRefcatType() {

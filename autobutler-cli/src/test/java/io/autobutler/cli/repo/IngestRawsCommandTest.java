@@ -2,54 +2,27 @@ package io.autobutler.cli.repo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.autobutler.cli.AutobutlerCommand;
 import io.autobutler.cli.RealStack;
 import io.autobutler.core.campaign.SyntheticRaws;
-import picocli.CommandLine;
 
 /**
  * {@code ./autobutler ingest-raws} as RTN-103 runs it ({@code --fail-fast --transfer direct $REPO
  * $DATA/raw/LSSTComCam}), against the real catalog-service of the run's {@link RealStack}, from a local folder of
  * exposure folders with their {@code _index.json} files.
  */
-@ExtendWith(RealStack.class)
-class IngestRawsCommandTest {
+class IngestRawsCommandTest extends StackCommandTest {
 
-  @TempDir
-  Path state;
   @TempDir
   Path data;
 
-  private final RealStack.Stack stack;
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-  private final Map<String, String> env = new HashMap<>();
-
   IngestRawsCommandTest(RealStack.Stack stack) {
-    this.stack = stack;
-    env.put("AUTOBUTLER_CATALOG_URL", stack.catalogUrl());
-    env.put("AUTOBUTLER_TOKEN", stack.token());
-  }
-
-  private int run(String... args) {
-    env.put("AUTOBUTLER_STATE_DIR", state.toString());
-    out.getBuffer().setLength(0);
-    err.getBuffer().setLength(0);
-    CommandLine cl = AutobutlerCommand.commandLine(env);
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return cl.execute(args);
+    super(stack);
   }
 
   private String repositoryWithComCam() {

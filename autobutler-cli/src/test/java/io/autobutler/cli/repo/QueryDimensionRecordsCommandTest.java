@@ -2,61 +2,32 @@ package io.autobutler.cli.repo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
-import io.autobutler.cli.AutobutlerCommand;
 import io.autobutler.cli.RealStack;
-import picocli.CommandLine;
 
 /**
  * {@code ./autobutler query-dimension-records} and {@code query-data-ids} against the real catalog-service of the run's {@link RealStack}, on a
  * repository with LSSTComCam registered: exactly what it prints, on stdout and stderr, and its exit code.
  */
-@ExtendWith(RealStack.class)
-class QueryDimensionRecordsCommandTest {
+class QueryDimensionRecordsCommandTest extends StackCommandTest {
 
   private static final String[] DETECTORS = {"S00", "S01", "S02", "S10", "S11", "S12", "S20", "S21", "S22"};
 
-  @TempDir
-  Path state;
-
-  private final RealStack.Stack stack;
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-  private final Map<String, String> env = new HashMap<>();
   private String repo;
 
   QueryDimensionRecordsCommandTest(RealStack.Stack stack) {
-    this.stack = stack;
-    env.put("AUTOBUTLER_CATALOG_URL", stack.catalogUrl());
-    env.put("AUTOBUTLER_TOKEN", stack.token());
+    super(stack);
   }
 
   @BeforeEach
   void comCam() {
     repo = stack.newRepository("records");
     assertThat(run("register-instrument", repo, "lsst.obs.lsst.LsstComCam")).as(err.toString()).isZero();
-  }
-
-  private int run(String... args) {
-    env.put("AUTOBUTLER_STATE_DIR", state.toString());
-    out.getBuffer().setLength(0);
-    err.getBuffer().setLength(0);
-    CommandLine cl = AutobutlerCommand.commandLine(env);
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return cl.execute(args);
   }
 
   /** The butler's line for a detector: astropy's right-aligned columns under the headers. */
