@@ -57,8 +57,6 @@ public final class RawIngester {
   public static final String STORAGE_CLASS = "Exposure";
   public static final List<String> DIMENSIONS = List.of("instrument", "detector", "exposure");
   public static final int DEFAULT_BATCH_SIZE = 5000;
-  /** Datasets loaded by one call from which the planner statistics are refreshed right away. */
-  private static final int ANALYZE_THRESHOLD = 1000;
 
   /**
    * A raw file to ingest.
@@ -229,7 +227,7 @@ public final class RawIngester {
       batch.clear();
       batchFiles = 0;
     }
-    if (newDatasets >= ANALYZE_THRESHOLD) {
+    if (newDatasets >= Registry.STALE_ROWS) {
       registry.analyze(List.of("dataset", "file_datastore_records", "exposure", "day_obs", "group"));
     }
     return new Result(exposureCount, failedRegistration.size(), failedIngest.size(), datasets, newDatasets,

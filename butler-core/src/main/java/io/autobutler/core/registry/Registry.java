@@ -23,8 +23,8 @@ import io.autobutler.core.registry.dimensions.DimensionRecordManager;
 public final class Registry {
 
   private final DataSource dataSource;
-  /** The fewest changed rows that make a table's statistics stale. */
-  static final long STALE_ROWS = 1000;
+  /** The fewest changed rows that make a table's statistics stale; loads smaller than this need no ANALYZE. */
+  public static final int STALE_ROWS = 1000;
 
   private final String namespace;
   private final CollectionManager collections = new CollectionManager();

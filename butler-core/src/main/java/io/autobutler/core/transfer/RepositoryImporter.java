@@ -46,8 +46,6 @@ public final class RepositoryImporter {
       "DataFrame", "lsst.daf.butler.formatters.parquet.ParquetFormatter",
       "SkyMap", "lsst.daf.butler.formatters.pickle.PickleFormatter");
 
-  /** Rows loaded from which the planner statistics are refreshed right away. */
-  private static final int ANALYZE_THRESHOLD = 1000;
 
   private final DimensionUniverse universe = DimensionUniverse.v7();
 
@@ -154,7 +152,7 @@ public final class RepositoryImporter {
       return new Result(registered[0], registered[1], records, inserted, unchanged, associated, certified);
     });
     if (result.dimensionRecords() + result.datasets() + result.associations() + result.certifications()
-        >= ANALYZE_THRESHOLD) {
+        >= Registry.STALE_ROWS) {
       List<String> tables = new ArrayList<>(List.of("dataset", "file_datastore_records", "dataset_tags",
           "dataset_calibs", "collection"));
       file.blocks(DimensionBlock.class).forEach(b -> tables.add(b.element()));

@@ -58,8 +58,6 @@ public final class DefineVisits {
   public static final String LOGGER = "lsst.defineVisits";
   /** The logger of its {@code groupExposures} subtask. */
   public static final String GROUPING_LOGGER = "lsst.defineVisits.groupExposures";
-  /** Above this many new visits the planner statistics of the visit tables are refreshed afterwards. */
-  private static final int ANALYZE_THRESHOLD = 1000;
   private static final int CONFLICTS_SHOWN = 5;
 
   /**
@@ -114,7 +112,7 @@ public final class DefineVisits {
       }
       return define(c, registry, instrument.name(), new VisitRegions(camera), request, log);
     });
-    if (result.created() >= ANALYZE_THRESHOLD) {
+    if (result.created() >= Registry.STALE_ROWS) {
       registry.analyze(List.of("visit", "visit_definition", "visit_system_membership", "visit_detector_region"));
     }
     return result;
