@@ -11,6 +11,7 @@ import java.sql.Statement;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
+import io.autobutler.core.db.CopyRows;
 import io.autobutler.core.transfer.Region;
 
 /**
@@ -66,7 +67,7 @@ public final class TractPatchLoader {
   private static long copy(Connection c, String sql, SkyMapDefinition skymap, boolean patches) throws SQLException {
     CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
     try {
-      String name = copyText(skymap.config().name());
+      String name = CopyRows.escape(skymap.config().name());
       ByteArrayOutputStream chunk = new ByteArrayOutputStream(CHUNK_BYTES + 4096);
       StringBuilder row = new StringBuilder(256);
       for (int id = 0; id < skymap.tractCount(); id++) {
@@ -127,10 +128,5 @@ public final class TractPatchLoader {
         return rs.getLong(1);
       }
     }
-  }
-
-  /** A value in COPY's text format: backslash, tab, newline and carriage return escaped. */
-  private static String copyText(String value) {
-    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r");
   }
 }

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,6 +22,7 @@ import java.util.stream.Collectors;
 import io.autobutler.core.dimensions.DimensionElement;
 import io.autobutler.core.dimensions.DimensionUniverse;
 import io.autobutler.core.dimensions.FieldType;
+import io.autobutler.core.db.CopyRows;
 import io.autobutler.core.registry.RegistryException;
 import io.autobutler.core.registry.collections.CollectionRecord;
 import io.autobutler.core.registry.collections.CollectionType;
@@ -41,6 +43,8 @@ public final class DatasetManager {
   public static final String NO_COMPONENT = "__NULL_STRING__";
   private static final String UNIQUE_VIOLATION = "23505";
   private static final String EXCLUSION_VIOLATION = "23P01";
+  /** From this many rows on, new datasets and file records are loaded with COPY rather than INSERT. */
+  private static final int COPY_MIN_ROWS = 200;
 
   private final DimensionUniverse universe = DimensionUniverse.v7();
 
@@ -121,6 +125,75 @@ public final class DatasetManager {
         dims[d][i] = value == null ? null : value.toString();
       }
     }
+    Set<UUID> inserted = n >= COPY_MIN_ROWS ? copyNew(c, type, run, ids, keys, dims) : null;
+    if (inserted == null) {
+      inserted = insertOnConflict(c, type, run, ids, keys, dims);
+    }
+    int unchanged = 0;
+    if (inserted.size() < n) {
+      List<UUID> others = new ArrayList<>();
+      for (UUID id : ids) {
+        if (!inserted.contains(id)) {
+          others.add(id);
+        }
+      }
+      unchanged = checkExisting(c, type, run, others, keyById);
+    }
+    insertFiles(c, type, datasets, inserted);
+    return new InsertResult(inserted.size(), unchanged);
+  }
+
+  /**
+   * The bulk path: the datasets not in the registry yet (found by their UUIDs) loaded with {@code COPY}. Returns
+   * their UUIDs, or null when one of them clashes with a stored dataset of the same run, type and data ID: the copy
+   * is rolled back to its savepoint and {@link #insertOnConflict} sorts them out with daf_butler's messages.
+   */
+  private Set<UUID> copyNew(Connection c, DatasetType type, CollectionRecord run, UUID[] ids, String[] keys,
+                            String[][] dims) throws SQLException {
+    Set<UUID> stored = new HashSet<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT id FROM dataset WHERE id = ANY (?)")) {
+      ps.setArray(1, c.createArrayOf("uuid", ids));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          stored.add(rs.getObject(1, UUID.class));
+        }
+      }
+    }
+    StringBuilder columns = new StringBuilder("id, dataset_type_id, run_id, data_id_key");
+    DIMENSION_COLUMNS.forEach(col -> columns.append(", \"").append(col).append('"'));
+    Set<UUID> fresh = new HashSet<>();
+    Savepoint savepoint = c.setSavepoint();
+    try (CopyRows copy = new CopyRows(c, "dataset", columns.toString())) {
+      Object[] row = new Object[4 + dims.length];
+      for (int i = 0; i < ids.length; i++) {
+        if (stored.contains(ids[i])) {
+          continue;
+        }
+        row[0] = ids[i];
+        row[1] = type.id();
+        row[2] = run.id();
+        row[3] = keys[i];
+        for (int d = 0; d < dims.length; d++) {
+          row[4 + d] = dims[d][i];
+        }
+        copy.add(row);
+        fresh.add(ids[i]);
+      }
+      copy.finish();
+    } catch (SQLException e) {
+      if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        throw e;
+      }
+      c.rollback(savepoint);
+      return null;
+    }
+    c.releaseSavepoint(savepoint);
+    return fresh;
+  }
+
+  /** The row-by-row-safe path: {@code INSERT ... ON CONFLICT DO NOTHING}; returns the UUIDs it inserted. */
+  private Set<UUID> insertOnConflict(Connection c, DatasetType type, CollectionRecord run, UUID[] ids, String[] keys,
+                                     String[][] dims) throws SQLException {
     StringBuilder sql = new StringBuilder("INSERT INTO dataset (id, dataset_type_id, run_id, data_id_key");
     DIMENSION_COLUMNS.forEach(col -> sql.append(", \"").append(col).append('"'));
     sql.append(") SELECT t.id, ?, ?, t.k");
@@ -148,18 +221,7 @@ public final class DatasetManager {
         }
       }
     }
-    int unchanged = 0;
-    if (inserted.size() < n) {
-      List<UUID> others = new ArrayList<>();
-      for (UUID id : ids) {
-        if (!inserted.contains(id)) {
-          others.add(id);
-        }
-      }
-      unchanged = checkExisting(c, type, run, others, keyById);
-    }
-    insertFiles(c, type, datasets);
-    return new InsertResult(inserted.size(), unchanged);
+    return inserted;
   }
 
   /** Datasets that were not inserted must be the very same datasets; anything else is a conflict. */
@@ -205,8 +267,27 @@ public final class DatasetManager {
     }
   }
 
-  private static void insertFiles(Connection c, DatasetType type, List<NewDataset> datasets) throws SQLException {
+  /**
+   * The datasets' file records. Those of datasets inserted by this call ({@code fresh}) cannot exist yet: copied
+   * when there are many. The others are inserted if missing, compared if present.
+   */
+  private static void insertFiles(Connection c, DatasetType type, List<NewDataset> datasets, Set<UUID> fresh)
+      throws SQLException {
     List<NewDataset> withFiles = datasets.stream().filter(d -> d.file() != null).toList();
+    if (withFiles.size() >= COPY_MIN_ROWS) {
+      try (CopyRows copy = new CopyRows(c, "file_datastore_records",
+          "dataset_id, component, path, formatter, storage_class, checksum, file_size")) {
+        for (NewDataset dataset : withFiles) {
+          if (fresh.contains(dataset.id())) {
+            FileRecord file = dataset.file();
+            copy.add(dataset.id(), NO_COMPONENT, file.path(), file.formatter(),
+                file.storageClass() != null ? file.storageClass() : type.storageClass(), file.checksum(), file.size());
+          }
+        }
+        copy.finish();
+      }
+      withFiles = withFiles.stream().filter(d -> !fresh.contains(d.id())).toList();
+    }
     if (withFiles.isEmpty()) {
       return;
     }

@@ -120,6 +120,42 @@ class DatasetManagerTest {
     assertThat(count("SELECT count(*) FROM dataset")).isEqualTo(1);
   }
 
+  /** Shards of a refcat: enough of them for the bulk (COPY) path, and no dimension records needed. */
+  private static List<NewDataset> shards(int first, int count) {
+    return java.util.stream.IntStream.range(first, first + count).mapToObj(htm7 -> new NewDataset(
+        UUID.nameUUIDFromBytes(("shard " + htm7).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+        Map.of("htm7", (long) htm7), new FileRecord("davs://host/refcats/" + htm7 + ".fits",
+        "lsst.obs.base.formatters.fitsGeneric.FitsGenericFormatter", null, null, 10L))).toList();
+  }
+
+  private DatasetManager.InsertResult insertShards(List<NewDataset> shards) {
+    return registry.transaction(c -> {
+      registry.datasetTypes().register(c, "the_monster", "SimpleCatalog", List.of("htm7"), false);
+      registry.collections().register(c, "refcats/test", CollectionType.RUN, null);
+      return registry.datasets().insert(c, registry.datasetTypes().get(c, "the_monster"),
+          registry.collections().get(c, "refcats/test"), shards);
+    });
+  }
+
+  @Test
+  void bulkInsertsFollowTheSameRulesAsSmallOnes() {
+    assertThat(insertShards(shards(0, 300))).isEqualTo(new DatasetManager.InsertResult(300, 0));
+    assertThat(insertShards(shards(0, 300))).isEqualTo(new DatasetManager.InsertResult(0, 300));
+    // new and stored together: only the new ones are written, with their file records
+    assertThat(insertShards(shards(250, 300))).isEqualTo(new DatasetManager.InsertResult(250, 50));
+    assertThat(count("SELECT count(*) FROM file_datastore_records WHERE path LIKE 'davs://host/refcats/%'"))
+        .isEqualTo(550);
+    // a stored data ID under another UUID, among 299 new datasets: refused with daf_butler's message, nothing kept
+    List<NewDataset> clash = new java.util.ArrayList<>(shards(1000, 299));
+    UUID otherId = UUID.fromString("00000000-0000-4000-8000-000000000003");
+    clash.add(new NewDataset(otherId, Map.of("htm7", 7L), clash.get(0).file()));
+    assertThatThrownBy(() -> insertShards(clash))
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("Conflicting definition for dataset " + otherId)
+        .hasMessageContaining("already has that dataset type, data ID and run");
+    assertThat(count("SELECT count(*) FROM dataset WHERE htm7 IS NOT NULL")).isEqualTo(550);
+  }
+
   @Test
   void taggedCollectionsHoldOneDatasetPerTypeAndDataId() {
     insertRaws(List.of(raw(2024112600111L, 4), raw(2024112600111L, 5)));
