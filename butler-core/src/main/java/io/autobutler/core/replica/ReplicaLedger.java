@@ -46,15 +46,22 @@ public final class ReplicaLedger {
     this.schema = schema;
   }
 
-  /** Records a batch of replica events in one transaction; returns how many replicas were new. */
-  public int record(List<ReplicaEvent> events) throws SQLException {
+  /**
+   * What recording a batch found: how many replicas were new, and the entry of every replica of the batch as it
+   * stands after the batch (a replica recorded earlier keeps its state).
+   */
+  public record Recorded(int added, List<Entry> entries) {
+  }
+
+  /** Records a batch of replica events in one statement and returns their entries with it (no second read). */
+  public Recorded record(List<ReplicaEvent> events) throws SQLException {
     // One row per key: ON CONFLICT cannot touch the same row twice in one statement.
     Map<String, ReplicaEvent> unique = new LinkedHashMap<>();
     for (ReplicaEvent e : events) {
       unique.put(e.scope() + '\u0000' + e.name() + '\u0000' + e.rse(), e);
     }
     if (unique.isEmpty()) {
-      return 0;
+      return new Recorded(0, List.of());
     }
     int n = unique.size();
     String[][] text = new String[9][n];
@@ -78,7 +85,7 @@ public final class ReplicaLedger {
         + " SELECT s, n, r, p, a, ds, dn, m::jsonb, src, b FROM unnest(?::text[], ?::text[], ?::text[], ?::text[],"
         + " ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[]) AS t(s, n, r, p, a, ds, dn, m, src, b)"
         + " ON CONFLICT (scope, name, rse) DO UPDATE SET last_seen = now(), pfn = EXCLUDED.pfn"
-        + " RETURNING (xmax = 0)";
+        + " RETURNING " + ENTRY_COLUMNS + ", (xmax = 0)";
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       for (int column = 0; column < text.length; column++) {
         ps.setArray(column + 1, c.createArrayOf("text", text[column]));
@@ -86,14 +93,16 @@ public final class ReplicaLedger {
       Array bytesArray = c.createArrayOf("bigint", bytes);
       ps.setObject(text.length + 1, bytesArray, Types.ARRAY);
       int inserted = 0;
+      List<Entry> entries = new ArrayList<>(n);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          if (rs.getBoolean(1)) {
+          entries.add(entry(rs));
+          if (rs.getBoolean(ENTRY_COLUMN_COUNT + 1)) {
             inserted++;
           }
         }
       }
-      return inserted;
+      return new Recorded(inserted, entries);
     }
   }
 
@@ -173,6 +182,7 @@ public final class ReplicaLedger {
   private static final String ENTRY_COLUMNS = "scope, name, rse, pfn, bytes, adler32, dataset_scope, dataset_name,"
       + " metadata->>'rubin_butler', metadata->>'rubin_sidecar', source, first_seen, directory, state, reason,"
       + " dataset_id";
+  private static final int ENTRY_COLUMN_COUNT = 16;
 
   /** The entries of these replicas (those recorded), in no particular order. */
   public List<Entry> entries(Collection<Key> keys) throws SQLException {
@@ -299,13 +309,18 @@ public final class ReplicaLedger {
     List<Entry> result = new ArrayList<>();
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        result.add(new Entry(new Key(rs.getString(1), rs.getString(2), rs.getString(3)), rs.getString(4),
-            (Long) rs.getObject(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
-            rs.getString(10), rs.getString(11), rs.getObject(12, OffsetDateTime.class), rs.getString(13),
-            State.of(rs.getString(14)), rs.getString(15), rs.getObject(16, UUID.class)));
+        result.add(entry(rs));
       }
     }
     return result;
+  }
+
+  /** The entry in the current row of a result whose first columns are {@link #ENTRY_COLUMNS}. */
+  private static Entry entry(ResultSet rs) throws SQLException {
+    return new Entry(new Key(rs.getString(1), rs.getString(2), rs.getString(3)), rs.getString(4),
+        (Long) rs.getObject(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
+        rs.getString(10), rs.getString(11), rs.getObject(12, OffsetDateTime.class), rs.getString(13),
+        State.of(rs.getString(14)), rs.getString(15), rs.getObject(16, UUID.class));
   }
 
   private static String metadataJson(ReplicaEvent e) {

@@ -1,15 +1,19 @@
 package io.autobutler.ingest.pipeline;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.sql.SQLException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.autobutler.core.ingest.index.IndexFile;
+import io.autobutler.core.replica.ReplicaLedger;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The pipeline's meters: datasets ingested (by action), dead letters (by source topic), files no rule takes, and
- * files waiting for their directory's {@code _index.json}. Consumer lag comes from the Kafka client's own metrics
+ * files waiting for their directory's {@code _index.json} (counted from the ledger when the meters are read, not per
+ * batch: the count scans the ledger). Consumer lag comes from the Kafka client's own metrics
  * ({@code kafka_consumer_fetch_manager_records_lag_max}), bound by Quarkus.
  */
 @ApplicationScoped
@@ -17,12 +21,19 @@ public class IngestMetrics {
 
   private final MeterRegistry registry;
   private final Counter unmatched;
-  private final AtomicLong waitingForIndex = new AtomicLong();
 
-  public IngestMetrics(MeterRegistry registry) {
+  public IngestMetrics(MeterRegistry registry, ReplicaLedger ledger) {
     this.registry = registry;
     this.unmatched = registry.counter("autobutler.ingest.unmatched.files");
-    registry.gauge("autobutler.ingest.waiting.for.index", waitingForIndex);
+    Gauge.builder("autobutler.ingest.waiting.for.index", ledger, IngestMetrics::waitingForIndex).register(registry);
+  }
+
+  private static double waitingForIndex(ReplicaLedger ledger) {
+    try {
+      return ledger.waitingFor(IndexFile.NAME);
+    } catch (SQLException e) {
+      return Double.NaN; // the database is down: health says so
+    }
   }
 
   public void ingested(String action, int datasets) {
@@ -35,9 +46,5 @@ public class IngestMetrics {
 
   public void unmatched(int files) {
     unmatched.increment(files);
-  }
-
-  public void waitingForIndex(long files) {
-    waitingForIndex.set(files);
   }
 }
