@@ -3,6 +3,7 @@ package io.autobutler.core.manifest;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
@@ -83,10 +84,12 @@ public record CampaignManifest(int manifestVersion, String name, RepositorySpec 
       if (value == null) {
         return false;
       }
-      Pattern regex = CollectionQuery.globToRegex(pattern);
-      return regex.matcher(value).matches();
+      return COMPILED.computeIfAbsent(pattern, CollectionQuery::globToRegex).matcher(value).matches();
     }
   }
+
+  /** The rules' globs, compiled once: every replica of a campaign is matched against them. */
+  private static final Map<String, Pattern> COMPILED = new ConcurrentHashMap<>();
 
   /** The ingest actions, named as the butler commands they replace. */
   public enum Action {

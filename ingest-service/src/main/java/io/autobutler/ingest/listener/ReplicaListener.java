@@ -35,6 +35,11 @@ public class ReplicaListener {
     this.deadLetters = deadLetters;
   }
 
+  /**
+   * The channel's {@code concurrency} consumers each call this with their own batches, in their partitions' order:
+   * while one batch waits on the registry, another is read and classified. A Rucio dataset's events share a
+   * partition, so two batches in flight never hold the same exposure's files.
+   */
   @Incoming("replicas")
   @Blocking
   public CompletionStage<Void> consume(KafkaRecordBatch<String, String> batch) {

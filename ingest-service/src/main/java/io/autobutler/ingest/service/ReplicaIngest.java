@@ -8,6 +8,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -70,8 +72,12 @@ public class ReplicaIngest {
   private final Counter recorded;
   private final Progress progress;
   private final int poisonAttempts;
-  /** Batches and sweeps one at a time: both settle the same ledger rows and registry datasets. */
-  private final Object pipeline = new Object();
+  /**
+   * Batches run side by side (one per partition being consumed: events are keyed by Rucio dataset, so two batches
+   * hold different files, and the registry's writes are idempotent); a sweep, which may take any pending file, runs
+   * alone.
+   */
+  private final ReadWriteLock pipeline = new ReentrantReadWriteLock();
   /** Rucio datasets whose unmatched files were already logged, so that the log says it once per dataset. */
   private final Set<String> unmatchedLogged = java.util.Collections.newSetFromMap(
       new java.util.concurrent.ConcurrentHashMap<>());
@@ -112,15 +118,21 @@ public class ReplicaIngest {
     String what = "ingesting " + batch.size() + " replica events";
     try {
       Backoff.untilDone(what, health, poisonAttempts, () -> {
-        synchronized (pipeline) {
+        pipeline.readLock().lock();
+        try {
           processOnce(batch);
+        } finally {
+          pipeline.readLock().unlock();
         }
         return null;
       });
     } catch (Backoff.GaveUp gaveUp) {
       Backoff.untilDone("dead-lettering " + batch.size() + " replica events", health, Integer.MAX_VALUE, () -> {
-        synchronized (pipeline) {
+        pipeline.readLock().lock();
+        try {
           deadLetterBatch(batch, gaveUp);
+        } finally {
+          pipeline.readLock().unlock();
         }
         return null;
       });
@@ -154,7 +166,8 @@ public class ReplicaIngest {
     indexSchema.ensure();
     int swept = 0;
     while (true) {
-      synchronized (pipeline) {
+      pipeline.writeLock().lock();
+      try {
         List<String> directories = ledger.pendingDirectoriesHolding(IndexFile.NAME, directoriesPerRound);
         if (directories.isEmpty()) {
           return swept;
@@ -168,15 +181,17 @@ public class ReplicaIngest {
           // Replicas of these directories no rule settles stay pending: going round again would never end.
           return swept;
         }
+      } finally {
+        pipeline.writeLock().unlock();
       }
     }
   }
 
   private void processOnce(List<Delivered> batch) throws Exception {
     indexSchema.ensure();
-    int added = ledger.record(batch.stream().map(Delivered::event).toList());
+    ReplicaLedger.Recorded batchEntries = ledger.record(batch.stream().map(Delivered::event).toList());
     received.increment(batch.size());
-    recorded.increment(added);
+    recorded.increment(batchEntries.added());
     if (!rules.configured()) {
       return;
     }
@@ -192,8 +207,7 @@ public class ReplicaIngest {
       }
     }
     Map<Key, Entry> pending = new LinkedHashMap<>();
-    ledger.entries(delivered.keySet()).stream().filter(e -> e.state() == State.PENDING)
-        .forEach(e -> pending.put(e.key(), e));
+    batchEntries.entries().stream().filter(e -> e.state() == State.PENDING).forEach(e -> pending.put(e.key(), e));
     ingestPending(registry, pending, delivered, batch.size());
   }
 
@@ -258,14 +272,21 @@ public class ReplicaIngest {
     // The registry has committed: dead letters and summaries are sent (and acknowledged by the broker) before the
     // ledger says the files are done, so a crash in between repeats them rather than losing them.
     letters.forEach(deadLetters::send);
-    for (IngestedEvent summary : summaries) {
-      ingested.sendAndAwait(Record.of(summary.key(), EventJson.write(summary)));
-    }
+    sendAll(summaries);
     ledger.settle(settlements);
     metrics.ingested(Action.INGEST_RAWS.label(), datasets);
     metrics.unmatched(unmatched.size());
-    metrics.waitingForIndex(ledger.waitingFor(IndexFile.NAME));
     progress.add(batchEvents, datasets, letters.size());
+  }
+
+  /** Sends the summaries together and waits until the broker has them all: one round trip, not one each. */
+  private void sendAll(List<IngestedEvent> summaries) {
+    if (summaries.isEmpty()) {
+      return;
+    }
+    List<io.smallrye.mutiny.Uni<Void>> sends = summaries.stream()
+        .map(summary -> ingested.send(Record.of(summary.key(), EventJson.write(summary)))).toList();
+    io.smallrye.mutiny.Uni.join().all(sends).andFailFast().await().indefinitely();
   }
 
   private DeadLetter deadLetter(Entry entry, Delivered delivered, String cause, String reason) {
