@@ -93,6 +93,11 @@ public final class RealStack implements ParameterResolver {
   @SuppressWarnings("deprecation")
   public static final class Stack implements AutoCloseable, ExtensionContext.Store.CloseableResource {
 
+    /** The repository the stack's campaign manifest ingests into. */
+    public static final String EVENT_REPOSITORY = "event_ingest";
+    /** The Rucio scope whose replicas the stack's campaign manifest takes. */
+    public static final String EVENT_SCOPE = "cli_raw";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final AtomicInteger REPOSITORIES = new AtomicInteger();
@@ -101,6 +106,8 @@ public final class RealStack implements ParameterResolver {
     private final long began = System.nanoTime();
     private final List<Long> pids = new ArrayList<>();
     private final Properties recorded = new Properties();
+    private String ingestUrl;
+    private String kafkaBootstrap;
     private boolean startAttempted;
     private Throwable startFailure;
     private boolean closed;
@@ -143,11 +150,12 @@ public final class RealStack implements ParameterResolver {
         dbUrl = "jdbc:postgresql://127.0.0.1:" + ports[7] + "/" + database;
       }
       Files.createDirectories(state);
+      Path manifest = Files.writeString(state.resolve("campaign-manifest.yaml"), manifest(dbUrl));
       StringWriter out = new StringWriter();
       StringWriter err = new StringWriter();
       int code;
       try {
-        code = cli(out, err, "up", "--state-dir", state.toString(),
+        code = cli(out, err, "up", "--state-dir", state.toString(), "--manifest", manifest.toString(),
             "--kafka-port", Integer.toString(ports[0]), "--kafka-controller-port", Integer.toString(ports[1]),
             "--watcher-port", Integer.toString(ports[2]), "--ingest-port", Integer.toString(ports[3]),
             "--catalog-port", Integer.toString(ports[4]), "--verifier-port", Integer.toString(ports[5]),
@@ -164,6 +172,8 @@ public final class RealStack implements ParameterResolver {
       phase("up");
       assertThat(pids).as("pids recorded by up").hasSizeGreaterThanOrEqualTo(5);
       catalogUrl = "http://127.0.0.1:" + ports[4];
+      ingestUrl = "http://127.0.0.1:" + ports[3];
+      kafkaBootstrap = "127.0.0.1:" + ports[0];
       watcherUrl = "http://127.0.0.1:" + ports[2];
       token = Files.readString(state.resolve("token")).strip();
     }
@@ -237,6 +247,55 @@ public final class RealStack implements ParameterResolver {
     /** replication-watcher. */
     public String watcherUrl() {
       return watcherUrl;
+    }
+
+    /** ingest-service. */
+    public String ingestUrl() {
+      return ingestUrl;
+    }
+
+    /** How many replicas of a Rucio scope the ingest ledger has seen (recorded or seen again) since {@code when}. */
+    public long replicasSeenSince(String scope, java.time.Instant when) {
+      try (Connection c = DriverManager.getConnection(jdbcUrl().jdbc(),
+               recorded.getProperty("db.user", "postgres"), "postgres");
+           PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM autobutler.replica WHERE scope = ?"
+               + " AND last_seen >= ?")) {
+        ps.setString(1, scope);
+        ps.setObject(2, java.time.OffsetDateTime.ofInstant(when, java.time.ZoneOffset.UTC));
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      } catch (SQLException e) {
+        throw new IllegalStateException("cannot read the replica ledger: " + e.getMessage(), e);
+      }
+    }
+
+    /** The stack's Kafka broker, {@code host:port}. */
+    public String kafkaBootstrap() {
+      return kafkaBootstrap;
+    }
+
+    /**
+     * The campaign manifest {@code up} gave the services: replicas of scope {@link #EVENT_SCOPE} in Rucio datasets
+     * {@code Dataset/LSSTComCam/raw/*} are ComCam raws for repository {@link #EVENT_REPOSITORY} (which a test
+     * creates), with define-visits; every other replica is only recorded.
+     */
+    private static String manifest(String dbUrl) {
+      return "manifest-version: 1\n"
+          + "name: cli-tests\n"
+          + "repository:\n"
+          + "  name: " + EVENT_REPOSITORY + "\n"
+          + "  seed: {registry: {db: '" + JdbcUrl.parse(dbUrl).display() + "', namespace: " + EVENT_REPOSITORY
+          + "}}\n"
+          + "rucio: {rse: IN2P3_RAW_DISK, scopes: [" + EVENT_SCOPE + "]}\n"
+          + "rules:\n"
+          + "  - name: comcam-raws\n"
+          + "    match: {scope: " + EVENT_SCOPE + ", dataset: 'Dataset/LSSTComCam/raw/*'}\n"
+          + "    action: ingest-raws\n"
+          + "    instrument: LSSTComCam\n"
+          + "    run: LSSTComCam/raw/all\n"
+          + "    define-visits: true\n";
     }
 
     /** catalog-service's write token, as {@code up} generated it. */
@@ -397,7 +456,8 @@ public final class RealStack implements ParameterResolver {
 
     // ------------------------------------------------------------------------------------------- helpers
 
-    private void write(String path, Object body, int expectedStatus) {
+    /** POSTs a JSON body to catalog-service with the token and checks the status. */
+    public void write(String path, Object body, int expectedStatus) {
       String json;
       try {
         json = JSON.writeValueAsString(body);

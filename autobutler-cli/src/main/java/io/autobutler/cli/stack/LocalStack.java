@@ -19,6 +19,8 @@ import java.util.stream.Collectors;
 
 import io.autobutler.cli.CliException;
 import io.autobutler.core.event.Topics;
+import io.autobutler.core.manifest.ManifestException;
+import io.autobutler.core.manifest.ManifestReader;
 
 /**
  * The local stack: a Kafka broker, PostgreSQL (the configured server, or an embedded one) and the four services,
@@ -69,6 +71,9 @@ public final class LocalStack {
       throw new CliException("not built: " + String.join(", ", missing)
           + ". Build with ./mvnw -B -q -DskipTests package (the ./autobutler launcher does it when jars are missing)");
     }
+    if (config.manifest() != null) {
+      checkManifest(config.manifest());
+    }
     createDirectories(config.logsDir());
     createDirectories(config.runDir());
 
@@ -94,6 +99,15 @@ public final class LocalStack {
     awaitHealthy();
     printServices();
     return registry;
+  }
+
+  /** A manifest the services would refuse stops {@code up} before anything starts, with the reader's message. */
+  private static void checkManifest(Path manifest) {
+    try {
+      ManifestReader.read(manifest);
+    } catch (ManifestException e) {
+      throw new CliException("campaign manifest " + e.getMessage());
+    }
   }
 
   void startKafka() {
@@ -296,6 +310,10 @@ public final class LocalStack {
     if (service == Service.CATALOG_SERVICE) {
       // in the environment, never on the command line where ps would show it
       env.put(WRITE_TOKEN_ENV, writeToken);
+    }
+    if (config.manifest() != null) {
+      env.put("AUTOBUTLER_INGEST_MANIFEST", config.manifest().toString());
+      env.put("AUTOBUTLER_CATALOG_MANIFEST", config.manifest().toString());
     }
     List<String> command = List.of(ProcessControl.javaExecutable().toString(), config.stackMarker(),
         "-jar", jar.toString());

@@ -33,7 +33,8 @@ public record StackConfig(
     String dbPassword,
     PostgresMode postgresMode,
     int embeddedPostgresPort,
-    Duration timeout) {
+    Duration timeout,
+    Path manifest) {
 
   public static final String HOST = "127.0.0.1";
   public static final String DEFAULT_DB_URL = "jdbc:postgresql://127.0.0.1:5432/autobutler";
@@ -45,6 +46,7 @@ public record StackConfig(
 
   public StackConfig {
     servicePorts = Collections.unmodifiableMap(new EnumMap<>(servicePorts));
+    manifest = manifest == null ? null : manifest.toAbsolutePath().normalize();
   }
 
   /** Resolves the settings: option, else environment, else the running stack's record, else default. */
@@ -74,7 +76,8 @@ public record StackConfig(
         r.port(o.embeddedPostgresPort, "AUTOBUTLER_EMBEDDED_POSTGRES_PORT", "embedded.postgres.port",
             DEFAULT_EMBEDDED_POSTGRES_PORT),
         Duration.ofSeconds(positive("--timeout / AUTOBUTLER_TIMEOUT", r.value(o.timeoutSeconds, "AUTOBUTLER_TIMEOUT",
-            null, DEFAULT_TIMEOUT_SECONDS, v -> parseInt("AUTOBUTLER_TIMEOUT", v)))));
+            null, DEFAULT_TIMEOUT_SECONDS, v -> parseInt("AUTOBUTLER_TIMEOUT", v)))),
+        r.value(o.manifest, "AUTOBUTLER_MANIFEST", "manifest", null, Path::of));
   }
 
   /** The state folder: the option, else {@code AUTOBUTLER_STATE_DIR}, else {@code .autobutler} in the project. */
@@ -160,6 +163,9 @@ public record StackConfig(
     p.setProperty("embedded.postgres.port", Integer.toString(embeddedPostgresPort));
     p.setProperty("postgres.kind", postgresKind);
     p.setProperty("postgres.effective.url", effectiveDbUrl.jdbc());
+    if (manifest != null) {
+      p.setProperty("manifest", manifest.toString());
+    }
     try {
       Files.createDirectories(runDir());
       try (Writer w = Files.newBufferedWriter(recordFile(), StandardCharsets.UTF_8)) {

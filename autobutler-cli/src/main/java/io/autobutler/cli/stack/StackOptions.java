@@ -66,6 +66,12 @@ public class StackOptions {
       description = "How long 'up' waits for each part to become ready (env AUTOBUTLER_TIMEOUT; default 120).")
   Integer timeoutSeconds;
 
+  @Option(names = "--manifest", paramLabel = "FILE",
+      description = "Campaign manifest the services converge the repository to: ingest-service ingests the replicas "
+          + "its rules take (env AUTOBUTLER_MANIFEST; default none: replicas are only recorded). Checked before "
+          + "anything starts.")
+  Path manifest;
+
   Integer servicePort(Service service) {
     return switch (service) {
       case REPLICATION_WATCHER -> watcherPort;
