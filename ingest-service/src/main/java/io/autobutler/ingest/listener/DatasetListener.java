@@ -10,22 +10,23 @@ import io.autobutler.core.event.DatasetEvent;
 import io.autobutler.core.event.EventJson;
 import io.autobutler.ingest.pipeline.DeadLetters;
 import io.autobutler.ingest.pipeline.DeadLetters.DeadLetter;
-import io.autobutler.ingest.service.DatasetImport;
+import io.autobutler.ingest.service.DatasetActions;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 
 /**
- * Consumes {@code rucio.datasets}, one complete Rucio dataset at a time: malformed records and datasets that cannot
- * be imported go to {@code rucio.datasets.dlq}; the record is acknowledged after the import committed.
+ * Consumes {@code rucio.datasets}, one complete Rucio dataset at a time: its rule's action is done
+ * ({@link DatasetActions}); malformed records and datasets that the rule cannot take go to {@code rucio.datasets.dlq};
+ * the record is acknowledged after the registry commit.
  */
 @ApplicationScoped
 public class DatasetListener {
 
-  private final DatasetImport datasetImport;
+  private final DatasetActions actions;
   private final DeadLetters deadLetters;
 
-  public DatasetListener(DatasetImport datasetImport, DeadLetters deadLetters) {
-    this.datasetImport = datasetImport;
+  public DatasetListener(DatasetActions actions, DeadLetters deadLetters) {
+    this.actions = actions;
     this.deadLetters = deadLetters;
   }
 
@@ -43,7 +44,7 @@ public class DatasetListener {
       deadLetters.send(DeadLetter.of(record, e));
       return record.ack();
     }
-    datasetImport.process(event).ifPresent(refusal -> deadLetters.send(DeadLetter.of(record, refusal.cause(),
+    actions.process(event).ifPresent(refusal -> deadLetters.send(DeadLetter.of(record, refusal.cause(),
         refusal.reason())));
     return record.ack();
   }

@@ -1,10 +1,6 @@
 package io.autobutler.ingest.service;
 
 import java.io.IOException;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 
-import io.autobutler.core.datastore.DatastoreFiles;
 import io.autobutler.core.event.DatasetEvent;
 import io.autobutler.core.event.EventJson;
 import io.autobutler.core.event.IngestedEvent;
@@ -31,9 +26,9 @@ import io.autobutler.core.transfer.ExportFormatException;
 import io.autobutler.core.transfer.FileDatasetData;
 import io.autobutler.core.transfer.RepositoryImporter;
 import io.autobutler.ingest.pipeline.Backoff;
-import io.autobutler.ingest.pipeline.CampaignRules;
 import io.autobutler.ingest.pipeline.IngestConfig;
 import io.autobutler.ingest.pipeline.IngestMetrics;
+import io.autobutler.ingest.pipeline.ManifestFiles;
 import io.autobutler.ingest.pipeline.PipelineHealth;
 import io.autobutler.ingest.pipeline.TargetRepository;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -43,29 +38,25 @@ import io.smallrye.reactive.messaging.kafka.Record;
  * The {@code import} action: when {@code rucio.datasets} says a Rucio dataset is complete at the RSE, its rule's
  * export file (relative to the manifest, {@code {dataset}} standing for the dataset's last name segment) is imported
  * with transfer {@code direct} under the rule's {@code directory}, as catalog-service's import does. Importing again
- * changes nothing, so a replayed dataset event is harmless.
+ * changes nothing, so a replayed dataset event is harmless. {@link DatasetActions} decides which datasets come here.
  */
 @ApplicationScoped
 public class DatasetImport {
 
   private static final Logger LOG = Logger.getLogger(DatasetImport.class);
 
-  private final CampaignRules rules;
+  private final ManifestFiles manifestFiles;
   private final TargetRepository target;
   private final PipelineHealth health;
   private final IngestMetrics metrics;
   private final MutinyEmitter<Record<String, String>> ingested;
   private final int poisonAttempts;
   private final RepositoryImporter importer = new RepositoryImporter();
-  private final DatastoreFiles files = new DatastoreFiles();
 
-  /** Why a dataset cannot be imported: the error class and a readable reason, for the dead-letter record. */
-  public record Refusal(String cause, String reason) {
-  }
-
-  public DatasetImport(CampaignRules rules, TargetRepository target, PipelineHealth health, IngestMetrics metrics,
-                       IngestConfig config, @Channel("ingested") MutinyEmitter<Record<String, String>> ingested) {
-    this.rules = rules;
+  public DatasetImport(ManifestFiles manifestFiles, TargetRepository target, PipelineHealth health,
+                       IngestMetrics metrics, IngestConfig config,
+                       @Channel("ingested") MutinyEmitter<Record<String, String>> ingested) {
+    this.manifestFiles = manifestFiles;
     this.target = target;
     this.health = health;
     this.metrics = metrics;
@@ -73,38 +64,35 @@ public class DatasetImport {
     this.poisonAttempts = config.poisonAttempts();
   }
 
-  /** Imports the dataset if an {@code import} rule takes it; the refusal when it cannot be imported. */
-  public Optional<Refusal> process(DatasetEvent event) {
-    Optional<Rule> rule = rules.ruleFor(event);
-    if (rule.isEmpty() || rule.get().action() != Action.IMPORT) {
-      LOG.debugf("Rucio dataset %s complete: no import rule takes it", event.key());
-      return Optional.empty();
-    }
+  /** Imports the dataset that the {@code import} rule {@code rule} takes; the refusal when it cannot be imported. */
+  public Optional<DatasetRefusal> process(DatasetEvent event, Rule rule) {
     try {
       return Backoff.untilDone("importing Rucio dataset " + event.key(), health, poisonAttempts,
-          () -> importOnce(event, rule.get()));
+          () -> importOnce(event, rule));
     } catch (Backoff.GaveUp gaveUp) {
-      return Optional.of(new Refusal(gaveUp.causeClass(), "rule '" + rule.get().name() + "': "
+      return Optional.of(new DatasetRefusal(gaveUp.causeClass(), "rule '" + rule.name() + "': "
           + gaveUp.getMessage()));
     }
   }
 
-  private Optional<Refusal> importOnce(DatasetEvent event, Rule rule) throws IOException {
+  private Optional<DatasetRefusal> importOnce(DatasetEvent event, Rule rule) throws IOException {
     var registry = target.registry();
     String name = rule.exportFileFor(event.name());
     String text;
     try {
-      text = name.contains("://") ? new String(files.read(URI.create(name)), StandardCharsets.UTF_8)
-          : Files.readString(rules.directory().resolve(name));
-    } catch (NoSuchFileException | java.io.FileNotFoundException e) {
-      return Optional.of(new Refusal(e.getClass().getName(), "rule '" + rule.name() + "': export file " + name
-          + " for Rucio dataset " + event.key() + " does not exist"));
+      text = manifestFiles.read(name);
+    } catch (IOException e) {
+      if (!ManifestFiles.isMissing(e)) {
+        throw e;
+      }
+      return Optional.of(new DatasetRefusal(e.getClass().getName(), "rule '" + rule.name() + "': export file "
+          + name + " for Rucio dataset " + event.key() + " does not exist"));
     }
     ExportFile export;
     try {
       export = new ExportFileReader().read(text);
     } catch (ExportFormatException e) {
-      return Optional.of(new Refusal(e.getClass().getName(), "rule '" + rule.name() + "': export file " + name
+      return Optional.of(new DatasetRefusal(e.getClass().getName(), "rule '" + rule.name() + "': export file " + name
           + ": " + e.getMessage()));
     }
     Set<String> skip = rule.skipDimensions() == null ? Set.of() : Set.copyOf(rule.skipDimensions());
@@ -112,7 +100,7 @@ public class DatasetImport {
     try {
       result = importer.importFile(registry, export, rule.directory(), skip);
     } catch (RegistryException e) {
-      return Optional.of(new Refusal(e.getClass().getName(), "rule '" + rule.name() + "': importing " + name
+      return Optional.of(new DatasetRefusal(e.getClass().getName(), "rule '" + rule.name() + "': importing " + name
           + " failed: " + e.getMessage()));
     }
     LOG.infof("Rucio dataset %s imported by rule %s from %s: %d datasets new, %d already there, %d dimension"

@@ -6,6 +6,9 @@ import static io.autobutler.core.registry.RegistryException.Kind.MISSING_DATASET
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -88,11 +92,106 @@ public final class FileIngester {
     return String.format("Ingesting %d dataset ref(s) from %d file(s)", datasets, files);
   }
 
-  /** One row of the table, ready to go in: where it came from, its file and its data ID. */
-  private record Ref(int line, String file, Map<String, Object> dataId) {
+  /**
+   * One row of the table, resolved: its line in the table file, its file's absolute URI and its data ID (table
+   * columns cast to their dimension's key type, {@code --data-id} applied).
+   */
+  public record FileRef(int line, String file, Map<String, Object> dataId) {
   }
 
+  /**
+   * What an ingest of chosen rows did: the result, the dataset IDs of each file (new ones and ones kept), and the
+   * rows' required data IDs.
+   */
+  public record Outcome(Result result, Map<String, List<UUID>> datasetsByFile, List<Map<String, Object>> dataIds) {
+  }
+
+  /** The request's checked settings. */
+  private record Settings(String datasetType, String run, String formatter, IdGenerationMode mode) {
+  }
+
+  /** A row ready to go in: its ref, its standardized required data ID and that data ID's canonical key. */
+  private record Prepared(FileRef ref, Map<String, Object> dataId, String key) {
+  }
+
+  /** A dataset the run holds already: its id and its file's URI (null without a file record). */
+  private record Stored(UUID id, String file) {
+  }
+
+  /** Ingests every row of the table; a dataset already in the run is a conflict unless its ID is the same. */
   public Result ingest(Registry registry, Request request) {
+    return ingest(registry, request, rows(request), false).result();
+  }
+
+  /**
+   * The table's rows, read, resolved against the prefix and checked, without touching the registry: a caller can
+   * choose which of them go in ({@link #ingest(Registry, Request, List, boolean)}).
+   */
+  public List<FileRef> rows(Request request) {
+    settings(request);
+    Map<String, Object> commonDataId = parseDataId(request.dataId());
+    URI prefix = prefixUri(request.prefix());
+    return readTable(request, commonDataId, prefix);
+  }
+
+  /**
+   * Ingests {@code refs} (rows of {@code request}'s table) in one transaction. With {@code keepExisting}, a row
+   * whose data ID the run already holds with the same file URI is left as it is and counted unchanged, whatever
+   * the stored dataset's ID, so that a table ingested with random (UNIQUE) IDs can be ingested again without
+   * change; the same data ID with another file is a conflict. Without it, as daf_butler: only the same ID is
+   * accepted again.
+   */
+  public Outcome ingest(Registry registry, Request request, List<FileRef> refs, boolean keepExisting) {
+    Settings settings = settings(request);
+    Outcome outcome = registry.transaction(c -> {
+      DatasetType type = registry.datasetTypes().find(c, settings.datasetType()).orElseThrow(() ->
+          new RegistryException(MISSING_DATASET_TYPE, "Dataset type '" + settings.datasetType()
+              + "' does not exist."));
+      List<Prepared> prepared = prepare(registry.datasets(), type, refs);
+      boolean created = registry.collections().register(c, settings.run(), CollectionType.RUN, null);
+      CollectionRecord run = registry.collections().get(c, settings.run());
+      Map<String, Stored> stored = keepExisting ? stored(c, type, run, prepared) : Map.of();
+      List<NewDataset> datasets = new ArrayList<>(prepared.size());
+      Map<String, List<UUID>> byFile = new LinkedHashMap<>();
+      int kept = 0;
+      for (Prepared row : prepared) {
+        Stored there = stored.get(row.key());
+        UUID id;
+        if (there != null) {
+          if (!row.ref().file().equals(there.file())) {
+            throw new RegistryException(CONFLICTING_DEFINITION, "line " + row.ref().line() + ": dataset "
+                + type.name() + "@" + pythonDataId(row.dataId()) + " is in run " + run.name() + " already, with"
+                + " file " + there.file() + ", not " + row.ref().file());
+          }
+          id = there.id();
+          kept++;
+        } else {
+          id = settings.mode().id(type.name(), run.name(), row.dataId());
+          datasets.add(new NewDataset(id, row.dataId(), new FileRecord(row.ref().file(), settings.formatter(),
+              type.storageClass(), null, null)));
+        }
+        byFile.computeIfAbsent(row.ref().file(), f -> new ArrayList<>()).add(id);
+      }
+      DatasetManager.InsertResult counts;
+      try {
+        counts = registry.datasets().insert(c, type, run, datasets);
+      } catch (SQLException e) {
+        if (FOREIGN_KEY_VIOLATION.equals(e.getSQLState())) {
+          throw new RegistryException(INVALID_ARGUMENT, "a data ID of the table names a dimension record that is"
+              + " not in the registry (" + detail(e) + "); ingest-files creates no dimension records");
+        }
+        throw e;
+      }
+      Result result = new Result(run.name(), created, refs.size(), byFile.size(), counts.inserted(),
+          counts.unchanged() + kept);
+      return new Outcome(result, byFile, prepared.stream().map(Prepared::dataId).toList());
+    });
+    LOG.info(outcome.result().logLine());
+    return outcome;
+  }
+
+  /** The request's settings, checked: what is required, the transfer mode, the formatter and the ID mode. */
+  private static Settings settings(Request request) {
     String datasetTypeName = required(request.datasetType(), "DATASET_TYPE");
     String runName = required(request.run(), "RUN");
     if (request.table() == null) {
@@ -108,44 +207,18 @@ public final class FileIngester {
       throw new RegistryException(INVALID_ARGUMENT, "--formatter '" + formatter + "' is not a fully-qualified"
           + " Python class name");
     }
-    IdGenerationMode mode;
     try {
-      mode = IdGenerationMode.parse(request.idGenerationMode());
+      return new Settings(datasetTypeName, runName, formatter, IdGenerationMode.parse(request.idGenerationMode()));
     } catch (IllegalArgumentException e) {
       throw new RegistryException(INVALID_ARGUMENT, e.getMessage());
     }
-    Map<String, Object> commonDataId = parseDataId(request.dataId());
-    URI prefix = prefixUri(request.prefix());
-    List<Ref> refs = readTable(request, commonDataId, prefix);
-
-    Result result = registry.transaction(c -> {
-      DatasetType type = registry.datasetTypes().find(c, datasetTypeName).orElseThrow(() ->
-          new RegistryException(MISSING_DATASET_TYPE, "Dataset type '" + datasetTypeName + "' does not exist."));
-      List<NewDataset> datasets = datasets(registry.datasets(), type, runName, refs, formatter, mode);
-      boolean created = registry.collections().register(c, runName, CollectionType.RUN, null);
-      CollectionRecord run = registry.collections().get(c, runName);
-      DatasetManager.InsertResult counts;
-      try {
-        counts = registry.datasets().insert(c, type, run, datasets);
-      } catch (SQLException e) {
-        if (FOREIGN_KEY_VIOLATION.equals(e.getSQLState())) {
-          throw new RegistryException(INVALID_ARGUMENT, "a data ID of the table names a dimension record that is"
-              + " not in the registry (" + detail(e) + "); ingest-files creates no dimension records");
-        }
-        throw e;
-      }
-      long files = refs.stream().map(Ref::file).distinct().count();
-      return new Result(runName, created, refs.size(), (int) files, counts.inserted(), counts.unchanged());
-    });
-    LOG.info(result.logLine());
-    return result;
   }
 
   /**
    * The table's rows as refs: the first column is the file, the others data ID keys cast with their dimension's key
    * type, overridden by {@code --data-id}.
    */
-  private List<Ref> readTable(Request request, Map<String, Object> commonDataId, URI prefix) {
+  private List<FileRef> readTable(Request request, Map<String, Object> commonDataId, URI prefix) {
     String name = request.tableName() == null ? "table file" : request.tableName();
     IngestTable table;
     try {
@@ -160,7 +233,7 @@ public final class FileIngester {
             + " first column is the file URI and the others must be dimension names");
       }
     }
-    List<Ref> refs = new ArrayList<>();
+    List<FileRef> refs = new ArrayList<>();
     for (Row row : table.rows()) {
       String path = row.values().get(0);
       if (path.isBlank()) {
@@ -186,7 +259,7 @@ public final class FileIngester {
       }
       dataId.putAll(commonDataId);
       try {
-        refs.add(new Ref(row.line(), resolve(path, prefix), dataId));
+        refs.add(new FileRef(row.line(), resolve(path, prefix), dataId));
       } catch (IllegalArgumentException e) {
         throw new RegistryException(INVALID_ARGUMENT, name + ": line " + row.line() + ": " + e.getMessage());
       }
@@ -195,13 +268,10 @@ public final class FileIngester {
   }
 
   /**
-   * The datasets of the refs, with their ids and file records. Two rows with the same data ID are the butler's
-   * "Ingest conflict", found before anything is written.
+   * The refs' standardized data IDs. Two rows with the same data ID are the butler's "Ingest conflict", found before
+   * anything is written.
    */
-  private static List<NewDataset> datasets(DatasetManager manager, DatasetType type, String run, List<Ref> refs,
-                                           String formatter, IdGenerationMode mode) {
-    List<NewDataset> datasets = new ArrayList<>(refs.size());
-    Map<String, Ref> byDataId = new HashMap<>();
+  private static List<Prepared> prepare(DatasetManager manager, DatasetType type, List<FileRef> refs) {
     Set<String> missing = new LinkedHashSet<>(type.dimensions().required());
     if (!refs.isEmpty()) {
       missing.removeAll(refs.get(0).dataId().keySet());
@@ -210,22 +280,47 @@ public final class FileIngester {
       throw new RegistryException(INVALID_ARGUMENT, "dataset type " + type.name() + " has dimensions "
           + type.dimensions().required() + " but the table's columns and --data-id do not give " + missing);
     }
-    for (Ref ref : refs) {
+    List<Prepared> prepared = new ArrayList<>(refs.size());
+    Map<String, FileRef> byDataId = new HashMap<>();
+    for (FileRef ref : refs) {
       Map<String, Object> dataId;
       try {
         dataId = manager.standardize(type, ref.dataId());
       } catch (RegistryException e) {
         throw new RegistryException(INVALID_ARGUMENT, "line " + ref.line() + ": " + e.getMessage());
       }
-      Ref other = byDataId.putIfAbsent(DatasetManager.dataIdKey(type, dataId), ref);
+      String key = DatasetManager.dataIdKey(type, dataId);
+      FileRef other = byDataId.putIfAbsent(key, ref);
       if (other != null) {
         throw new RegistryException(CONFLICTING_DEFINITION, "Ingest conflict. Dataset " + ref.file() + " has same"
             + " DataId as other ingest dataset " + other.file() + "  (" + pythonDataId(dataId) + ")");
       }
-      datasets.add(new NewDataset(mode.id(type.name(), run, dataId), dataId,
-          new FileRecord(ref.file(), formatter, type.storageClass(), null, null)));
+      prepared.add(new Prepared(ref, dataId, key));
     }
-    return datasets;
+    return prepared;
+  }
+
+  /** The datasets of {@code type} that the run holds already with the data IDs of {@code rows}, by data ID key. */
+  private static Map<String, Stored> stored(Connection c, DatasetType type, CollectionRecord run,
+                                            List<Prepared> rows) throws SQLException {
+    Map<String, Stored> stored = new HashMap<>();
+    if (rows.isEmpty()) {
+      return stored;
+    }
+    try (PreparedStatement ps = c.prepareStatement("SELECT d.data_id_key, d.id, f.path FROM dataset d"
+        + " LEFT JOIN file_datastore_records f ON f.dataset_id = d.id AND f.component = '"
+        + DatasetManager.NO_COMPONENT + "' WHERE d.run_id = ? AND d.dataset_type_id = ?"
+        + " AND d.data_id_key = ANY (?)")) {
+      ps.setLong(1, run.id());
+      ps.setLong(2, type.id());
+      ps.setArray(3, c.createArrayOf("text", rows.stream().map(Prepared::key).toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          stored.put(rs.getString(1), new Stored(rs.getObject(2, UUID.class), rs.getString(3)));
+        }
+      }
+    }
+    return stored;
   }
 
   /** {@code --data-id k=v} values: the dimension must exist and the value is cast with its key type. */
@@ -266,8 +361,11 @@ public final class FileIngester {
     }
   }
 
-  /** The prefix as a directory URI (a trailing slash added); absent: relative paths are refused. */
-  private static URI prefixUri(String prefix) {
+  /**
+   * The prefix as a directory URI (a trailing slash added; an absolute path becomes a {@code file:} URI), or null
+   * when absent (relative paths are then refused).
+   */
+  public static URI prefixUri(String prefix) {
     if (prefix == null || prefix.isBlank()) {
       return null;
     }
