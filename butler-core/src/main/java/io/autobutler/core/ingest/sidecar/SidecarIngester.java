@@ -133,8 +133,9 @@ public final class SidecarIngester {
       }
     }
     checkDimensionRecords(c, registry, open(candidates));
-    checkDuplicatesInBatch(open(candidates));
+    // Against the registry first: a file refused for its UUID must not keep another one of the batch out.
     checkExisting(c, open(candidates));
+    checkDuplicatesInBatch(open(candidates));
 
     Map<List<Object>, List<Candidate>> groups = new LinkedHashMap<>();
     for (Candidate candidate : open(candidates)) {
