@@ -306,7 +306,8 @@ public final class RawIngester {
     return Instruments.all().stream().filter(i -> i.name().equals(name)).findFirst();
   }
 
-  private static void requireUnderRoot(String uri, String root) {
+  /** Refuses a file outside {@code root} (null: anywhere): transfer direct records files where they are. */
+  public static void requireUnderRoot(String uri, String root) {
     if (root == null) {
       return;
     }
@@ -318,7 +319,7 @@ public final class RawIngester {
   }
 
   /** The datastore checksum of a Rucio adler32: {@code adler32:} and 8 lower-case hex digits. */
-  static String checksum(String adler32) {
+  public static String checksum(String adler32) {
     if (adler32 == null || adler32.isBlank()) {
       return null;
     }

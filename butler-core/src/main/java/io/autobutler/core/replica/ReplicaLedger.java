@@ -276,6 +276,73 @@ public final class ReplicaLedger {
     }
   }
 
+  /**
+   * Keeps these replicas pending, waiting for something that has not landed yet, with the reason; the first time a
+   * replica waits is recorded ({@link #waitingSince}), a replay or a retry keeps it. One statement.
+   */
+  public void keepWaiting(List<Settlement> waiting) throws SQLException {
+    Map<Key, Settlement> unique = new LinkedHashMap<>();
+    waiting.forEach(s -> unique.put(s.key(), s));
+    if (unique.isEmpty()) {
+      return;
+    }
+    List<Settlement> all = List.copyOf(unique.values());
+    String sql = "UPDATE " + schema + ".replica AS r SET state = 'pending', reason = t.re, dataset_id = NULL,"
+        + " waiting_since = coalesce(r.waiting_since, now()), settled_at = now()"
+        + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS t(s, n, rs, re)"
+        + " WHERE r.scope = t.s AND r.name = t.n AND r.rse = t.rs";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setArray(1, c.createArrayOf("text", all.stream().map(s -> s.key().scope()).toArray()));
+      ps.setArray(2, c.createArrayOf("text", all.stream().map(s -> s.key().name()).toArray()));
+      ps.setArray(3, c.createArrayOf("text", all.stream().map(s -> s.key().rse()).toArray()));
+      ps.setArray(4, c.createArrayOf("text", all.stream().map(Settlement::reason).toArray()));
+      ps.executeUpdate();
+    }
+  }
+
+  /** Since when these replicas have been waiting ({@link #keepWaiting}), for those still pending that have waited. */
+  public Map<Key, OffsetDateTime> waitingSince(Collection<Key> keys) throws SQLException {
+    Map<Key, OffsetDateTime> since = new LinkedHashMap<>();
+    if (keys.isEmpty()) {
+      return since;
+    }
+    String sql = "SELECT scope, name, rse, waiting_since FROM " + schema + ".replica WHERE state = 'pending'"
+        + " AND waiting_since IS NOT NULL AND (scope, name, rse) IN (SELECT * FROM unnest(?::text[], ?::text[],"
+        + " ?::text[]))";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setArray(1, c.createArrayOf("text", keys.stream().map(Key::scope).toArray()));
+      ps.setArray(2, c.createArrayOf("text", keys.stream().map(Key::name).toArray()));
+      ps.setArray(3, c.createArrayOf("text", keys.stream().map(Key::rse).toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          since.put(new Key(rs.getString(1), rs.getString(2), rs.getString(3)),
+              rs.getObject(4, OffsetDateTime.class));
+        }
+      }
+    }
+    return since;
+  }
+
+  /** Pending replicas that are waiting ({@link #keepWaiting}), the longest-waiting first, at most {@code limit}. */
+  public List<Entry> waiting(int limit) throws SQLException {
+    String sql = "SELECT " + ENTRY_COLUMNS + " FROM " + schema + ".replica WHERE state = 'pending'"
+        + " AND waiting_since IS NOT NULL ORDER BY waiting_since, scope, name LIMIT ?";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setInt(1, limit);
+      return readEntries(ps);
+    }
+  }
+
+  /** How many pending replicas are waiting ({@link #keepWaiting}). */
+  public long waitingCount() throws SQLException {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM "
+        + schema + ".replica WHERE state = 'pending' AND waiting_since IS NOT NULL");
+         ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
   /** How many replicas are in each state. */
   public Map<State, Long> stateCounts() throws SQLException {
     Map<State, Long> counts = new EnumMap<>(State.class);

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import io.autobutler.core.datastore.Formatters;
 import io.autobutler.core.dimensions.DimensionElement;
 import io.autobutler.core.dimensions.DimensionUniverse;
 import io.autobutler.core.registry.Registry;
@@ -35,17 +36,6 @@ import io.autobutler.core.time.Timespan;
  * refused; a path that is already an absolute URI is recorded as it is.
  */
 public final class RepositoryImporter {
-
-  /** Formatters by storage class when the export names none (daf_butler configs/datastores/formatters.yaml). */
-  private static final Map<String, String> DEFAULT_FORMATTERS = Map.of(
-      "SimpleCatalog", "lsst.obs.base.formatters.fitsGeneric.FitsGenericFormatter",
-      "Catalog", "lsst.obs.base.formatters.fitsGeneric.FitsGenericFormatter",
-      "Camera", "lsst.obs.base.formatters.fitsGeneric.FitsGenericFormatter",
-      "Exposure", "lsst.obs.base.formatters.fitsExposure.FitsExposureFormatter",
-      "ExposureF", "lsst.obs.base.formatters.fitsExposure.FitsExposureFormatter",
-      "DataFrame", "lsst.daf.butler.formatters.parquet.ParquetFormatter",
-      "SkyMap", "lsst.daf.butler.formatters.pickle.PickleFormatter");
-
 
   private final DimensionUniverse universe = DimensionUniverse.v7();
 
@@ -123,7 +113,7 @@ public final class RepositoryImporter {
         for (FileDatasetData fileDataset : block.records()) {
           FileRecord record = new FileRecord(resolve(root, fileDataset.path()),
               fileDataset.formatter() != null ? fileDataset.formatter()
-                  : DEFAULT_FORMATTERS.getOrDefault(type.storageClass(), null),
+                  : Formatters.forStorageClass(type.storageClass()).orElse(null),
               type.storageClass(), null, null);
           for (DatasetRefData ref : fileDataset.refs()) {
             datasets.add(new NewDataset(ref.id(), ref.dataId(), record));

@@ -51,4 +51,12 @@ public interface IngestConfig {
    */
   @WithDefault("5")
   int poisonAttempts();
+
+  /**
+   * How long a sidecar dataset whose dimension records are not in the registry waits for them (pending in the
+   * replica ledger, retried when a dimension file is imported and by every sweep) before it is dead-lettered with
+   * the reason.
+   */
+  @WithDefault("24h")
+  Duration dimensionWait();
 }

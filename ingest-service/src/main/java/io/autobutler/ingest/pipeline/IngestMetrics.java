@@ -30,7 +30,8 @@ public class IngestMetrics {
 
   private static double waitingForIndex(ReplicaLedger ledger) {
     try {
-      return ledger.waitingFor(IndexFile.NAME);
+      // Sidecars waiting for dimension records are pending too, but not for an index.
+      return Math.max(0, ledger.waitingFor(IndexFile.NAME) - ledger.waitingCount());
     } catch (SQLException e) {
       return Double.NaN; // the database is down: health says so
     }

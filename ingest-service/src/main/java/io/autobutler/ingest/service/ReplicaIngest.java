@@ -33,11 +33,13 @@ import io.autobutler.ingest.pipeline.Backoff;
 import io.autobutler.ingest.pipeline.CampaignRules;
 import io.autobutler.ingest.pipeline.DeadLetters;
 import io.autobutler.ingest.pipeline.DeadLetters.DeadLetter;
+import io.autobutler.ingest.pipeline.DimensionFileFlow;
 import io.autobutler.ingest.pipeline.IngestConfig;
 import io.autobutler.ingest.pipeline.IngestMetrics;
 import io.autobutler.ingest.pipeline.IndexCache;
 import io.autobutler.ingest.pipeline.PipelineHealth;
 import io.autobutler.ingest.pipeline.RawFlow;
+import io.autobutler.ingest.pipeline.SidecarFlow;
 import io.autobutler.ingest.pipeline.TargetRepository;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -63,6 +65,8 @@ public class ReplicaIngest {
   private final CampaignRules rules;
   private final TargetRepository target;
   private final RawFlow rawFlow;
+  private final SidecarFlow sidecarFlow;
+  private final DimensionFileFlow dimensionFlow;
   private final IndexCache indexes;
   private final DeadLetters deadLetters;
   private final IngestMetrics metrics;
@@ -72,6 +76,9 @@ public class ReplicaIngest {
   private final Counter recorded;
   private final Progress progress;
   private final int poisonAttempts;
+  private final java.time.Duration dimensionWait;
+  /** Waiting sidecars retried when a dimension file brings records (the sweep takes the rest). */
+  private static final int WAITING_RETRIED_PER_BATCH = 10_000;
   /**
    * Batches run side by side (one per partition being consumed: events are keyed by Rucio dataset, so two batches
    * hold different files, and the registry's writes are idempotent); a sweep, which may take any pending file, runs
@@ -87,7 +94,8 @@ public class ReplicaIngest {
   }
 
   public ReplicaIngest(ReplicaLedger ledger, IndexSchema indexSchema, CampaignRules rules, TargetRepository target,
-                       RawFlow rawFlow, IndexCache indexes, DeadLetters deadLetters, IngestMetrics metrics,
+                       RawFlow rawFlow, SidecarFlow sidecarFlow, DimensionFileFlow dimensionFlow, IndexCache indexes,
+                       DeadLetters deadLetters, IngestMetrics metrics,
                        PipelineHealth health, IngestConfig config, MeterRegistry meters,
                        @Channel("ingested") MutinyEmitter<Record<String, String>> ingested) {
     this.ledger = ledger;
@@ -95,6 +103,8 @@ public class ReplicaIngest {
     this.rules = rules;
     this.target = target;
     this.rawFlow = rawFlow;
+    this.sidecarFlow = sidecarFlow;
+    this.dimensionFlow = dimensionFlow;
     this.indexes = indexes;
     this.deadLetters = deadLetters;
     this.metrics = metrics;
@@ -104,6 +114,7 @@ public class ReplicaIngest {
     this.recorded = meters.counter("autobutler.replicas.recorded");
     this.progress = new Progress(config.progressInterval());
     this.poisonAttempts = config.poisonAttempts();
+    this.dimensionWait = config.dimensionWait();
   }
 
   /**
@@ -187,6 +198,32 @@ public class ReplicaIngest {
     }
   }
 
+  /**
+   * Retries the sidecar datasets waiting in the ledger for their dimension records (their records may have come
+   * another way than a dimension file, e.g. an import or ingest-raws), and gives up on those that have waited longer
+   * than {@code autobutler.ingest.dimension-wait}: dead-lettered with the reason. One round of at most
+   * {@code limit}; a failure is thrown and the next sweep tries again.
+   *
+   * @return how many waiting replicas were looked at
+   */
+  public int sweepWaiting(int limit) throws Exception {
+    if (!rules.configured()) {
+      return 0;
+    }
+    indexSchema.ensure();
+    pipeline.writeLock().lock();
+    try {
+      Map<Key, Entry> waiting = new LinkedHashMap<>();
+      ledger.waiting(limit).forEach(e -> waiting.put(e.key(), e));
+      if (!waiting.isEmpty()) {
+        ingestPending(target.registry(), waiting, Map.of(), 0);
+      }
+      return waiting.size();
+    } finally {
+      pipeline.writeLock().unlock();
+    }
+  }
+
   private void processOnce(List<Delivered> batch) throws Exception {
     indexSchema.ensure();
     ReplicaLedger.Recorded batchEntries = ledger.record(batch.stream().map(Delivered::event).toList());
@@ -229,6 +266,8 @@ public class ReplicaIngest {
     List<Settlement> settlements = new ArrayList<>();
     List<DeadLetter> letters = new ArrayList<>();
     Map<Rule, List<Entry>> raws = new LinkedHashMap<>();
+    Map<Key, SidecarFlow.Taken> sidecars = new LinkedHashMap<>();
+    List<SidecarFlow.Taken> dimensionFiles = new ArrayList<>();
     List<Entry> unmatched = new ArrayList<>();
     for (Entry entry : pending.values()) {
       Rule rule = rules.ruleFor(entry).orElse(null);
@@ -237,6 +276,7 @@ public class ReplicaIngest {
         settlements.add(new Settlement(entry.key(), State.SKIPPED, "no manifest rule takes it", null));
         continue;
       }
+      // The one place where a replica's action is decided.
       switch (rule.action()) {
         case INGEST_RAWS -> {
           if (ready.contains(entry.directory())) {
@@ -245,6 +285,10 @@ public class ReplicaIngest {
         }
         case IMPORT -> settlements.add(new Settlement(entry.key(), State.SKIPPED, "rule '" + rule.name()
             + "' imports its whole Rucio dataset when rucio.datasets says it is complete", null));
+        case INGEST_FILES -> settlements.add(new Settlement(entry.key(), State.SKIPPED, "rule '" + rule.name()
+            + "': taken with its whole Rucio dataset when rucio.datasets says it is complete", null));
+        case SIDECAR -> sidecars.put(entry.key(), new SidecarFlow.Taken(entry, rule));
+        case IMPORT_DIMENSIONS -> dimensionFiles.add(new SidecarFlow.Taken(entry, rule));
         default -> {
           String reason = "rule '" + rule.name() + "': action " + rule.action().label() + " is not implemented yet";
           settlements.add(new Settlement(entry.key(), State.REJECTED, reason, null));
@@ -257,16 +301,47 @@ public class ReplicaIngest {
 
     List<IngestedEvent> summaries = new ArrayList<>();
     int datasets = 0;
+    // Dimension files first, whatever their place in the batch, so that the datasets needing their records go in
+    // with this batch; the records they bring may also be what sidecars waiting in the ledger need.
+    if (!dimensionFiles.isEmpty()) {
+      DimensionFileFlow.Result imported = dimensionFlow.importFiles(registry, dimensionFiles);
+      settlements.addAll(imported.settlements());
+      imported.refusals().forEach(r -> refuse(r, delivered, settlements, letters));
+      if (imported.records() > 0) {
+        for (Entry waiting : ledger.waiting(WAITING_RETRIED_PER_BATCH)) {
+          rules.ruleFor(waiting).filter(r -> r.action() == Action.SIDECAR)
+              .ifPresent(r -> sidecars.putIfAbsent(waiting.key(), new SidecarFlow.Taken(waiting, r)));
+        }
+      }
+    }
+    List<Settlement> waiting = new ArrayList<>();
+    int sidecarDatasets = 0;
+    if (!sidecars.isEmpty()) {
+      SidecarFlow.Result outcome = sidecarFlow.ingest(registry, target.name(), List.copyOf(sidecars.values()));
+      settlements.addAll(outcome.settlements());
+      summaries.addAll(outcome.summaries());
+      sidecarDatasets = outcome.datasets();
+      outcome.refusals().forEach(r -> refuse(r, delivered, settlements, letters));
+      Map<Key, java.time.OffsetDateTime> since = ledger.waitingSince(
+          outcome.waiting().stream().map(w -> w.file().key()).toList());
+      java.time.OffsetDateTime giveUpBefore = java.time.OffsetDateTime.now().minus(dimensionWait);
+      for (SidecarFlow.Waiting w : outcome.waiting()) {
+        java.time.OffsetDateTime started = since.get(w.file().key());
+        if (started != null && started.isBefore(giveUpBefore)) {
+          refuse(new RawFlow.Refusal(w.file(), java.util.concurrent.TimeoutException.class.getName(), "gave up after"
+              + " waiting longer than " + dimensionWait + " (autobutler.ingest.dimension-wait): " + w.reason()),
+              delivered, settlements, letters);
+        } else {
+          waiting.add(new Settlement(w.file().key(), State.PENDING, w.reason(), null));
+        }
+      }
+    }
     for (Map.Entry<Rule, List<Entry>> group : raws.entrySet()) {
       RawFlow.Outcome outcome = rawFlow.ingest(registry, target.name(), group.getKey(), group.getValue());
       settlements.addAll(outcome.settlements());
       summaries.addAll(outcome.summaries());
       datasets += outcome.datasets();
-      for (RawFlow.Refusal refusal : outcome.refusals()) {
-        settlements.add(new Settlement(refusal.file().key(), State.REJECTED, refusal.reason(), null));
-        letters.add(deadLetter(refusal.file(), delivered.get(refusal.file().key()), refusal.cause(),
-            refusal.reason()));
-      }
+      outcome.refusals().forEach(r -> refuse(r, delivered, settlements, letters));
     }
 
     // The registry has committed: dead letters and summaries are sent (and acknowledged by the broker) before the
@@ -274,9 +349,18 @@ public class ReplicaIngest {
     letters.forEach(deadLetters::send);
     sendAll(summaries);
     ledger.settle(settlements);
+    ledger.keepWaiting(waiting);
     metrics.ingested(Action.INGEST_RAWS.label(), datasets);
+    metrics.ingested(Action.SIDECAR.label(), sidecarDatasets);
     metrics.unmatched(unmatched.size());
-    progress.add(batchEvents, datasets, letters.size());
+    progress.add(batchEvents, datasets + sidecarDatasets, letters.size());
+  }
+
+  /** A refused file: rejected in the ledger, and a dead letter with its event. */
+  private void refuse(RawFlow.Refusal refusal, Map<Key, Delivered> delivered, List<Settlement> settlements,
+                      List<DeadLetter> letters) {
+    settlements.add(new Settlement(refusal.file().key(), State.REJECTED, refusal.reason(), null));
+    letters.add(deadLetter(refusal.file(), delivered.get(refusal.file().key()), refusal.cause(), refusal.reason()));
   }
 
   /** Sends the summaries together and waits until the broker has them all: one round trip, not one each. */

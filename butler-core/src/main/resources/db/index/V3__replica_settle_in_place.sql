@@ -1,6 +1,0 @@
--- Settling a replica (pending -> ingested, rejected or skipped) rewrites its row once. With no index on the state
--- and room left on each page, PostgreSQL updates the row in place (a heap-only tuple) instead of writing a new
--- entry in each of the table's indexes: settling a batch then costs about a third of recording it. The pending
--- rows are found through replica_directory_idx, whose directories hold a handful of files each.
-DROP INDEX replica_pending_idx;
-ALTER TABLE replica SET (fillfactor = 60);
