@@ -253,7 +253,7 @@ public final class ReplicaLedger {
     }
   }
 
-  /** Sets the state of these replicas, in one statement. */
+  /** Sets the state of these replicas, in one statement (a 'skipped' one only if it is still pending). */
   public void settle(List<Settlement> settlements) throws SQLException {
     Map<Key, Settlement> unique = new LinkedHashMap<>();
     settlements.forEach(s -> unique.put(s.key(), s));
@@ -263,7 +263,10 @@ public final class ReplicaLedger {
     List<Settlement> all = List.copyOf(unique.values());
     String sql = "UPDATE " + schema + ".replica AS r SET state = t.st, reason = t.re, dataset_id = t.id::uuid,"
         + " settled_at = now() FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
-        + " AS t(s, n, rs, st, re, id) WHERE r.scope = t.s AND r.name = t.n AND r.rse = t.rs";
+        + " AS t(s, n, rs, st, re, id) WHERE r.scope = t.s AND r.name = t.n AND r.rse = t.rs"
+        // 'skipped' only settles what is still pending: a replica that a whole-dataset action (ingest-files) has
+        // ingested in the meantime keeps that state.
+        + " AND (t.st <> 'skipped' OR r.state = 'pending')";
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setArray(1, c.createArrayOf("text", all.stream().map(s -> s.key().scope()).toArray()));
       ps.setArray(2, c.createArrayOf("text", all.stream().map(s -> s.key().name()).toArray()));

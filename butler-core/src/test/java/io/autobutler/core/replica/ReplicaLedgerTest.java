@@ -1,0 +1,75 @@
+package io.autobutler.core.replica;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.autobutler.core.event.ReplicaEvent;
+import io.autobutler.core.registry.RegistryMigrations;
+import io.autobutler.core.replica.ReplicaLedger.Entry;
+import io.autobutler.core.replica.ReplicaLedger.Key;
+import io.autobutler.core.replica.ReplicaLedger.Settlement;
+import io.autobutler.core.replica.ReplicaLedger.State;
+import io.autobutler.testsupport.PostgresServer;
+
+/** The replica ledger on a real index schema: recording returns the entries, settling keeps what must be kept. */
+class ReplicaLedgerTest {
+
+  private static ReplicaLedger ledger;
+
+  @BeforeAll
+  static void ledger() {
+    DataSource dataSource = PostgresServer.preferred().createDatabase("ledger").dataSource();
+    RegistryMigrations.migrateIndex(dataSource, "ledger_index");
+    ledger = new ReplicaLedger(dataSource, "ledger_index");
+  }
+
+  private static ReplicaEvent event(String name) {
+    return new ReplicaEvent("raw", name, "IN2P3_RAW_DISK", "davs://host/raw/" + name, 10L, "0000abcd", "raw",
+        "Dataset/refcats/x", "data_product", null, "poll", Instant.now());
+  }
+
+  private static Key key(String name) {
+    return new Key("raw", name, "IN2P3_RAW_DISK");
+  }
+
+  @Test
+  void recordingReturnsEveryEntryOfTheBatchWithItsState() throws Exception {
+    ReplicaLedger.Recorded first = ledger.record(List.of(event("a.fits"), event("b.fits")));
+    assertThat(first.added()).isEqualTo(2);
+    assertThat(first.entries()).extracting(Entry::key).containsExactlyInAnyOrder(key("a.fits"), key("b.fits"));
+    assertThat(first.entries()).allSatisfy(e -> assertThat(e.state()).isEqualTo(State.PENDING));
+
+    UUID id = UUID.randomUUID();
+    ledger.settle(List.of(new Settlement(key("a.fits"), State.INGESTED, null, id)));
+    ReplicaLedger.Recorded again = ledger.record(List.of(event("a.fits"), event("c.fits")));
+    assertThat(again.added()).isEqualTo(1);
+    assertThat(again.entries()).filteredOn(e -> e.key().equals(key("a.fits"))).singleElement()
+        .satisfies(e -> assertThat(e.state()).isEqualTo(State.INGESTED));
+  }
+
+  @Test
+  void skippedSettlesOnlyWhatIsStillPending() throws Exception {
+    ledger.record(List.of(event("shard1.fits"), event("shard2.fits")));
+    UUID id = UUID.randomUUID();
+    // a whole-dataset action ingested shard1 before the replica path got to say "skipped"
+    ledger.settle(List.of(new Settlement(key("shard1.fits"), State.INGESTED, null, id)));
+    ledger.settle(List.of(new Settlement(key("shard1.fits"), State.SKIPPED, "taken with its dataset", null),
+        new Settlement(key("shard2.fits"), State.SKIPPED, "taken with its dataset", null)));
+    List<Entry> entries = ledger.entries(List.of(key("shard1.fits"), key("shard2.fits")));
+    assertThat(entries).filteredOn(e -> e.key().equals(key("shard1.fits"))).singleElement()
+        .satisfies(e -> assertThat(e.state()).isEqualTo(State.INGESTED));
+    assertThat(entries).filteredOn(e -> e.key().equals(key("shard2.fits"))).singleElement()
+        .satisfies(e -> assertThat(e.state()).isEqualTo(State.SKIPPED));
+    // and a rejection still overrides whatever was there
+    ledger.settle(List.of(new Settlement(key("shard1.fits"), State.REJECTED, "conflict", null)));
+    assertThat(ledger.entries(List.of(key("shard1.fits"))).get(0).state()).isEqualTo(State.REJECTED);
+  }
+}
