@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -82,6 +83,9 @@ public class IngestBenchCommand implements Callable<Integer> {
   private static final long SEED = 20241108L;
   private static final String RSE = "IN2P3_RAW_DISK";
   private static final String RULE_DATASETS = "Dataset/LSSTComCam/raw/";
+  /** The measured campaign's first night (SyntheticRaws' default) and the warm-up's, a year before: no overlap. */
+  private static final LocalDate FIRST_NIGHT = LocalDate.of(2024, 10, 24);
+  private static final LocalDate WARMUP_FIRST_NIGHT = LocalDate.of(2023, 10, 24);
   /** The services' autobutler.registry.index-schema, which the local stack leaves at its default. */
   private static final String INDEX_SCHEMA = "autobutler";
   private static final String COPY_NAMESPACE = "bench_ingest_copy";
@@ -94,6 +98,11 @@ public class IngestBenchCommand implements Callable<Integer> {
 
   @Option(names = "--raws", defaultValue = "148845", description = "How many raws (default: RTN-103's 148,845).")
   int raws;
+
+  @Option(names = "--warmup", defaultValue = "20000", description = "Raws of another campaign (other nights) the"
+      + " service ingests first, untimed, so that the timing sees compiled code as a service running for days has"
+      + " it, not a JVM's first seconds of compiling (default 20,000; 0: none).")
+  int warmup;
 
   @Option(names = "--stall-timeout", defaultValue = "300", description = "Seconds without ingest progress after"
       + " which the bench gives up (default 300).")
@@ -113,6 +122,9 @@ public class IngestBenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (raws < 1) {
       throw new CliException("--raws must be positive, not " + raws);
+    }
+    if (warmup < 0) {
+      throw new CliException("--warmup must not be negative, not " + warmup);
     }
     PrintWriter out = spec.commandLine().getOut();
     AutobutlerCommand root = (AutobutlerCommand) spec.root().userObject();
@@ -145,12 +157,15 @@ public class IngestBenchCommand implements Callable<Integer> {
     // 1. The campaign on disk (kept: writing 150k files takes longer than ingesting them).
     long start = System.nanoTime();
     Path campaignRoot = work.resolve("raws-" + raws);
-    SyntheticRaws.IndexedCampaign campaign = campaign(campaignRoot, out);
-    List<ProducerRecord<String, String>> events = new ArrayList<>();
+    SyntheticRaws.IndexedCampaign campaign = campaign(raws, FIRST_NIGHT, campaignRoot, out);
     String topic = "bench.ingest." + id + "." + Topics.RUCIO_REPLICAS;
-    for (ReplicaEvent event : events(campaign, campaignRoot, scope)) {
-      events.add(new ProducerRecord<>(topic, event.key(), EventJson.write(event)));
-    }
+    List<ProducerRecord<String, String>> events = records(topic, events(campaign, campaignRoot, scope));
+    String warmupScope = scope + "_warmup";
+    Path warmupRoot = work.resolve("warmup-" + warmup);
+    SyntheticRaws.IndexedCampaign warmupCampaign = warmup == 0 ? null
+        : campaign(warmup, WARMUP_FIRST_NIGHT, warmupRoot, out);
+    List<ProducerRecord<String, String>> warmupEvents = warmup == 0 ? List.of()
+        : records(topic, events(warmupCampaign, warmupRoot, warmupScope));
     out.printf("campaign %s: %,d raws in %,d exposures (%,d science raws), %,d replica events ready in %.1f s%n",
         config.projectRoot().relativize(campaignRoot), campaign.raws(), campaign.exposures(), campaign.scienceRaws(),
         events.size(), (System.nanoTime() - start) / 1e9);
@@ -165,7 +180,7 @@ public class IngestBenchCommand implements Callable<Integer> {
     client.post(CatalogClient.repositoryPath(repo, "register-instrument"),
         Map.of("instrument", "lsst.obs.lsst.LsstComCam"));
     Path manifest = work.resolve("manifest-" + id + ".yaml");
-    Files.writeString(manifest, manifest(repo, seed, scope));
+    Files.writeString(manifest, manifest(repo, seed, scope, warmupScope));
     ManifestReader.read(manifest);
     out.printf("repository %s created; manifest %s%n", repo, config.projectRoot().relativize(manifest));
     out.flush();
@@ -182,29 +197,39 @@ public class IngestBenchCommand implements Callable<Integer> {
     Path log = config.logsDir().resolve("bench-ingest-service.log");
     try {
       deleteLedgerRows(db, scope);
+      deleteLedgerRows(db, warmupScope);
       service = startService(config, db, ingestJar, manifest, repo, id, log);
       awaitAssigned(bootstrap, "bench-ingest-" + id, topic, service, log);
       out.printf("ingest-service pid %d consuming %s (log %s)%n", service.pid(), topic,
           config.projectRoot().relativize(log));
       out.flush();
 
-      // 3. The end-to-end measurement.
+      // 3. The warm-up, untimed; then the end-to-end measurement.
+      if (warmup > 0) {
+        Ingest warm = publishAndAwait(db, bootstrap, warmupEvents, warmupScope, warmupCampaign.raws(), service,
+            log, out);
+        out.printf("warm-up: %,d raws of other nights in %.2f s (not part of the figures)%n", warm.ingested(),
+            warm.elapsed().toNanos() / 1e9);
+        out.flush();
+      }
       ingest = publishAndAwait(db, bootstrap, events, scope, campaign.raws(), service, log, out);
     } finally {
       if (service != null) {
         ProcessControl.terminate(service.toHandle(), Duration.ofSeconds(20));
       }
       deleteLedgerRows(db, scope);
+      deleteLedgerRows(db, warmupScope);
       deleteTopics(bootstrap, topics.keySet(), config.timeout());
     }
     long registered = countRows(db, repo + ".dataset");
     out.printf("ingest: %,d raws in the registry (%,d rejected) in %.2f s from the first event to the last commit:"
-        + " %,.0f raws/s; %,d events published in %.2f s%n", registered, ingest.rejected(),
+        + " %,.0f raws/s; %,d events published in %.2f s%n", ingest.ingested(), ingest.rejected(),
         ingest.elapsed().toNanos() / 1e9, ingest.rawsPerSecond(), events.size(), ingest.published().toNanos() / 1e9);
     out.flush();
-    if (ingest.ingested() != campaign.raws() || registered != campaign.raws()) {
+    int expected = campaign.raws() + (warmup == 0 ? 0 : warmupCampaign.raws());
+    if (ingest.ingested() != campaign.raws() || registered != expected) {
       throw new CliException("only " + ingest.ingested() + " of " + campaign.raws() + " raws were ingested ("
-          + registered + " in " + repo + "); see " + log);
+          + registered + " in " + repo + ", warm-up included); see " + log);
     }
 
     // 4. The floor: the same rows by COPY into an empty namespace.
@@ -224,20 +249,25 @@ public class IngestBenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The campaign under {@code root}: written once for a given size, then found there by its marker. */
-  private SyntheticRaws.IndexedCampaign campaign(Path root, PrintWriter out) throws IOException {
+  /** A campaign under {@code root}: written once for a given size, then found there by its marker. */
+  private static SyntheticRaws.IndexedCampaign campaign(int raws, LocalDate firstNight, Path root, PrintWriter out)
+      throws IOException {
     Path marker = root.resolve("campaign.properties");
-    String expected = "raws=" + raws + "\nseed=" + SEED + "\n";
+    String expected = "raws=" + raws + "\nseed=" + SEED + "\nfirst-night=" + firstNight + "\n";
     if (Files.isRegularFile(marker) && Files.readString(marker).equals(expected)) {
       out.println("reusing the campaign written earlier under " + root);
-      return SyntheticRaws.indexed(raws, SEED, dataRoot(root));
+      return SyntheticRaws.indexed(raws, SEED, dataRoot(root), firstNight);
     }
     deleteTree(root);
     long start = System.nanoTime();
-    SyntheticRaws.IndexedCampaign campaign = SyntheticRaws.writeIndexed(raws, SEED, root);
+    SyntheticRaws.IndexedCampaign campaign = SyntheticRaws.writeIndexed(raws, SEED, root, firstNight);
     Files.writeString(marker, expected);
     out.printf("wrote %,d exposure folders in %.1f s%n", campaign.exposures(), (System.nanoTime() - start) / 1e9);
     return campaign;
+  }
+
+  private static List<ProducerRecord<String, String>> records(String topic, List<ReplicaEvent> events) {
+    return events.stream().map(e -> new ProducerRecord<>(topic, e.key(), EventJson.write(e))).toList();
   }
 
   /** The URI the campaign's folders are under, as {@link SyntheticRaws#writeIndexed} makes it. */
@@ -273,17 +303,18 @@ public class IngestBenchCommand implements Callable<Integer> {
     return events;
   }
 
-  private static String manifest(String repo, String seed, String scope) {
+  /** One ingest-raws rule for the measured scope and the warm-up's. */
+  private static String manifest(String repo, String seed, String scope, String warmupScope) {
     return "manifest-version: 1\n"
         + "name: bench-ingest\n"
         + "repository:\n"
         + "  name: " + repo + "\n"
         + "  seed:\n"
         + seed.lines().map(line -> "    " + line + "\n").reduce("", String::concat)
-        + "rucio: {rse: " + RSE + ", scopes: [" + scope + "]}\n"
+        + "rucio: {rse: " + RSE + ", scopes: [" + scope + ", " + warmupScope + "]}\n"
         + "rules:\n"
         + "  - name: comcam-raws\n"
-        + "    match: {scope: " + scope + ", dataset: '" + RULE_DATASETS + "*'}\n"
+        + "    match: {scope: '" + scope + "*', dataset: '" + RULE_DATASETS + "*'}\n"
         + "    action: ingest-raws\n"
         + "    instrument: " + SyntheticRaws.INSTRUMENT + "\n"
         + "    run: " + SyntheticRaws.RUN + "\n"

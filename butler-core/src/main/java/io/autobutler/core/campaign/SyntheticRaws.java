@@ -106,7 +106,7 @@ public final class SyntheticRaws {
    * @param dataRoot the URI raws are found under, e.g. {@code davs://host:2880/pnfs/…/instrument/raw/LSSTComCam}
    */
   public static Campaign generate(int raws, long seed, String dataRoot) {
-    List<Exposure> exposures = exposures(raws, seed);
+    List<Exposure> exposures = exposures(raws, seed, FIRST_NIGHT);
     List<DimensionRecordData> days = new ArrayList<>();
     List<DimensionRecordData> groups = new ArrayList<>();
     List<DimensionRecordData> records = new ArrayList<>();
@@ -146,7 +146,12 @@ public final class SyntheticRaws {
 
   /** The same campaign as {@link #generate} makes for these arguments, as exposure folders for ingest-raws. */
   public static IndexedCampaign indexed(int raws, long seed, String dataRoot) {
-    List<Exposure> exposures = exposures(raws, seed);
+    return indexed(raws, seed, dataRoot, FIRST_NIGHT);
+  }
+
+  /** The same, its nights starting at {@code firstNight}: another campaign's exposures, none shared. */
+  public static IndexedCampaign indexed(int raws, long seed, String dataRoot, LocalDate firstNight) {
+    List<Exposure> exposures = exposures(raws, seed, firstNight);
     List<ExposureFolder> folders = new ArrayList<>(exposures.size());
     int count = 0;
     int science = 0;
@@ -167,9 +172,15 @@ public final class SyntheticRaws {
    * each with its {@code _index.json} and its raw files (empty: ingest never opens them).
    */
   public static IndexedCampaign writeIndexed(int raws, long seed, Path root) throws IOException {
+    return writeIndexed(raws, seed, root, FIRST_NIGHT);
+  }
+
+  /** The same, its nights starting at {@code firstNight}. */
+  public static IndexedCampaign writeIndexed(int raws, long seed, Path root, LocalDate firstNight)
+      throws IOException {
     String dataRoot = DatastoreFiles.text(root.toAbsolutePath().toUri());
     IndexedCampaign campaign = indexed(raws, seed, dataRoot.endsWith("/") ? dataRoot.substring(0,
-        dataRoot.length() - 1) : dataRoot);
+        dataRoot.length() - 1) : dataRoot, firstNight);
     for (ExposureFolder folder : campaign.folders()) {
       Path directory = Files.createDirectories(Path.of(URI.create(folder.uri())));
       Files.writeString(directory.resolve(IndexFile.NAME), IndexFile.toJson(folder.raws()));
@@ -185,13 +196,13 @@ public final class SyntheticRaws {
   }
 
   /** The campaign's exposures, drawn in a fixed order from the seeded generator. */
-  private static List<Exposure> exposures(int raws, long seed) {
+  private static List<Exposure> exposures(int raws, long seed, LocalDate firstNight) {
     Random random = new Random(seed);
     List<Exposure> exposures = new ArrayList<>();
     int produced = 0;
     int perNight = Math.max(1, (int) Math.ceil(raws / (double) DETECTORS / NIGHTS * 1.01));
     for (int night = 0; produced < raws; night++) {
-      LocalDate date = FIRST_NIGHT.plusDays(night);
+      LocalDate date = firstNight.plusDays(night);
       LocalDateTime start = date.atTime(23, 0);
       for (int seq = 1; seq <= perNight && produced < raws; seq++) {
         boolean isScience = random.nextInt(100) < 13;
@@ -232,7 +243,7 @@ public final class SyntheticRaws {
     record.put("seq_start", (long) exposure.seq());
     record.put("seq_end", (long) exposure.seq());
     record.put("target_name", science ? "Rubin_SV_095_-25" : "slew_icrs");
-    record.put("science_program", "BLOCK-T" + (246 + nightIndex(exposure) % 5));
+    record.put("science_program", "BLOCK-T" + (246 + blockOf(exposure)));
     record.put("tracking_ra", exposure.trackingRa());
     record.put("tracking_dec", exposure.trackingDec());
     record.put("sky_angle", 0.0);
@@ -284,7 +295,8 @@ public final class SyntheticRaws {
     return ObservationInfo.of(info);
   }
 
-  private static int nightIndex(Exposure exposure) {
-    return (int) java.time.temporal.ChronoUnit.DAYS.between(FIRST_NIGHT, exposure.night());
+  /** Which of five science blocks a night observes (nights before the first one too). */
+  private static int blockOf(Exposure exposure) {
+    return (int) Math.floorMod(java.time.temporal.ChronoUnit.DAYS.between(FIRST_NIGHT, exposure.night()), 5);
   }
 }

@@ -11,11 +11,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -212,23 +210,23 @@ public final class ReplicaLedger {
     }
   }
 
-  /** Which of these directories hold a replica whose PFN ends with {@code /fileName} (e.g. {@code _index.json}). */
-  public Set<String> directoriesHolding(Collection<String> directories, String fileName) throws SQLException {
+  /**
+   * The pending replicas of those of these directories that hold a replica named {@code fileName} (e.g.
+   * {@code _index.json}, which makes an exposure directory's raws ready), by PFN: one statement instead of asking
+   * first which directories are ready.
+   */
+  public List<Entry> pendingInDirectoriesHolding(Collection<String> directories, String fileName)
+      throws SQLException {
     if (directories.isEmpty()) {
-      return Set.of();
+      return List.of();
     }
-    String sql = "SELECT DISTINCT directory FROM " + schema + ".replica WHERE directory = ANY (?)"
-        + " AND pfn = directory || ?";
+    String sql = "SELECT " + ENTRY_COLUMNS + " FROM " + schema + ".replica AS p WHERE p.state = 'pending'"
+        + " AND p.directory = ANY (?) AND EXISTS (SELECT 1 FROM " + schema + ".replica AS i"
+        + " WHERE i.directory = p.directory AND i.pfn = i.directory || ?) ORDER BY p.pfn";
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setArray(1, c.createArrayOf("text", directories.toArray()));
       ps.setString(2, fileName);
-      Set<String> found = new LinkedHashSet<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          found.add(rs.getString(1));
-        }
-      }
-      return found;
+      return readEntries(ps);
     }
   }
 

@@ -3,6 +3,7 @@ package io.autobutler.ingest.service;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -260,8 +261,11 @@ public class ReplicaIngest {
       rules.ruleFor(entry).filter(r -> r.action() == Action.INGEST_RAWS)
           .ifPresent(r -> rawDirectories.add(entry.directory()));
     }
-    Set<String> ready = ledger.directoriesHolding(rawDirectories, IndexFile.NAME);
-    ledger.pendingIn(ready).forEach(e -> pending.putIfAbsent(e.key(), e));
+    Set<String> ready = new HashSet<>();
+    for (Entry entry : ledger.pendingInDirectoriesHolding(rawDirectories, IndexFile.NAME)) {
+      ready.add(entry.directory());
+      pending.putIfAbsent(entry.key(), entry);
+    }
 
     List<Settlement> settlements = new ArrayList<>();
     List<DeadLetter> letters = new ArrayList<>();
