@@ -67,9 +67,12 @@ public enum ObservationProperty {
       .collect(Collectors.toUnmodifiableMap(ObservationProperty::jsonName, Function.identity()));
 
   private final Kind kind;
+  /** Kept: every property of every raw's metadata is looked up by it. */
+  private final String jsonName;
 
   ObservationProperty(Kind kind) {
     this.kind = kind;
+    this.jsonName = name().toLowerCase(Locale.ROOT);
   }
 
   public Kind kind() {
@@ -78,7 +81,7 @@ public enum ObservationProperty {
 
   /** The property's name as ObservationInfo and the JSON files spell it, e.g. {@code datetime_begin}. */
   public String jsonName() {
-    return name().toLowerCase(Locale.ROOT);
+    return jsonName;
   }
 
   public static Optional<ObservationProperty> byName(String name) {
