@@ -83,7 +83,6 @@ public class CampaignSetup {
         changes.add("dataset type " + type.name() + " registered");
       }
     }
-    changes.forEach(change -> LOG.infof("campaign %s setup: %s", manifest.name(), change));
     return changes;
   }
 
