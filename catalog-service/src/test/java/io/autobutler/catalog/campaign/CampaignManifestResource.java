@@ -57,8 +57,14 @@ public class CampaignManifestResource extends PostgresResource {
           where: htm7 >= 200
       """;
 
+  /** Init argument: the registry lives in another database of the same server, named as the test's plus this. */
+  static final String REGISTRY_SUFFIX = "registry-database-suffix";
+
+  private String registrySuffix = "";
+
   @Override
   public void init(Map<String, String> initArgs) {
+    registrySuffix = initArgs.getOrDefault(REGISTRY_SUFFIX, "");
     Map<String, String> args = new HashMap<>(initArgs);
     args.putIfAbsent("prefix", "catalog_campaign");
     super.init(args);
@@ -67,7 +73,7 @@ public class CampaignManifestResource extends PostgresResource {
   @Override
   public Map<String, String> start() {
     Map<String, String> config = new HashMap<>(super.start());
-    String registryDb = DatabaseUrl.parse(config.get("quarkus.datasource.jdbc.url")).display();
+    String registryDb = DatabaseUrl.parse(config.get("quarkus.datasource.jdbc.url")).display() + registrySuffix;
     try {
       Path directory = Files.createTempDirectory("campaign-manifest");
       try (InputStream skymap = CampaignManifestResource.class.getResourceAsStream("/campaign/rings4.skymap.config")) {
