@@ -106,7 +106,8 @@ public class Convergence {
   public void ingested(IngestedEvent event) {
     synchronized (pending) {
       pending.computeIfAbsent(event.datasetType(), t -> new LinkedHashSet<>()).add(event.run());
-      if (eventPassScheduled || executor == null) {
+      // Before start-up or during shutdown: the start-up pass is a full one, so nothing is lost.
+      if (eventPassScheduled || executor == null || executor.isShutdown()) {
         return;
       }
       eventPassScheduled = true;
