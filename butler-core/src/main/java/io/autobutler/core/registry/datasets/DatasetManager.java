@@ -381,6 +381,40 @@ public final class DatasetManager {
     }
   }
 
+  /**
+   * Those of {@code ids} that a TAGGED collection does not hold yet, in the given order: what an idempotent associate
+   * has left to add (one statement, so that a convergence that finds nothing new writes nothing).
+   */
+  public List<UUID> notAssociated(Connection c, CollectionRecord tagged, List<UUID> ids) throws SQLException {
+    requireType(tagged, CollectionType.TAGGED, "associate");
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    Set<UUID> held = new HashSet<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT dataset_id FROM dataset_tags WHERE collection_id = ? AND dataset_id = ANY (?)")) {
+      ps.setLong(1, tagged.id());
+      ps.setArray(2, c.createArrayOf("uuid", ids.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          held.add(rs.getObject(1, UUID.class));
+        }
+      }
+    }
+    return ids.stream().filter(id -> !held.contains(id)).toList();
+  }
+
+  /** How many datasets a TAGGED collection holds. */
+  public long associatedCount(Connection c, CollectionRecord tagged) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM dataset_tags WHERE collection_id = ?")) {
+      ps.setLong(1, tagged.id());
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
   /** Removes datasets from a TAGGED collection; returns how many were there. */
   public int disassociate(Connection c, CollectionRecord tagged, List<UUID> ids) throws SQLException {
     requireType(tagged, CollectionType.TAGGED, "disassociate");
