@@ -95,6 +95,8 @@ public final class RealStack implements ParameterResolver {
 
     /** The repository the stack's campaign manifest ingests into. */
     public static final String EVENT_REPOSITORY = "event_ingest";
+    /** The TAGGED selection of science raws the stack's campaign manifest declares. */
+    public static final String EVENT_SCIENCE = "LSSTComCam/raw/science";
     /** The Rucio scope whose replicas the stack's campaign manifest takes. */
     public static final String EVENT_SCOPE = "cli_raw";
 
@@ -277,9 +279,10 @@ public final class RealStack implements ParameterResolver {
     }
 
     /**
-     * The campaign manifest {@code up} gave the services: replicas of scope {@link #EVENT_SCOPE} in Rucio datasets
-     * {@code Dataset/LSSTComCam/raw/*} are ComCam raws for repository {@link #EVENT_REPOSITORY} (which a test
-     * creates), with define-visits; every other replica is only recorded.
+     * The campaign manifest {@code up} gave the services: catalog-service creates repository
+     * {@link #EVENT_REPOSITORY} with LSSTComCam registered and keeps the TAGGED selection {@link #EVENT_SCIENCE} of
+     * its science raws; replicas of scope {@link #EVENT_SCOPE} in Rucio datasets {@code Dataset/LSSTComCam/raw/*} are
+     * ComCam raws for it, with define-visits; every other replica is only recorded.
      */
     private static String manifest(String dbUrl) {
       return "manifest-version: 1\n"
@@ -289,13 +292,19 @@ public final class RealStack implements ParameterResolver {
           + "  seed: {registry: {db: '" + JdbcUrl.parse(dbUrl).display() + "', namespace: " + EVENT_REPOSITORY
           + "}}\n"
           + "rucio: {rse: IN2P3_RAW_DISK, scopes: [" + EVENT_SCOPE + "]}\n"
+          + "setup: {instruments: [lsst.obs.lsst.LsstComCam]}\n"
           + "rules:\n"
           + "  - name: comcam-raws\n"
           + "    match: {scope: " + EVENT_SCOPE + ", dataset: 'Dataset/LSSTComCam/raw/*'}\n"
           + "    action: ingest-raws\n"
           + "    instrument: LSSTComCam\n"
           + "    run: LSSTComCam/raw/all\n"
-          + "    define-visits: true\n";
+          + "    define-visits: true\n"
+          + "tagged:\n"
+          + "  - name: " + EVENT_SCIENCE + "\n"
+          + "    dataset-type: raw\n"
+          + "    collections: [LSSTComCam/raw/all]\n"
+          + "    where: exposure.observation_type = 'science'\n";
     }
 
     /** catalog-service's write token, as {@code up} generated it. */
