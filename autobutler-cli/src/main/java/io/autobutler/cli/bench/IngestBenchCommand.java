@@ -208,8 +208,8 @@ public class IngestBenchCommand implements Callable<Integer> {
       if (warmup > 0) {
         Ingest warm = publishAndAwait(db, bootstrap, warmupEvents, warmupScope, warmupCampaign.raws(), service,
             log, out);
-        out.printf("warm-up: %,d raws of other nights in %.2f s (not part of the figures)%n", warm.ingested(),
-            warm.elapsed().toNanos() / 1e9);
+        out.printf("warm-up: %,d raws in %,d exposures of other nights in %.2f s (not part of the figures)%n",
+            warm.ingested(), warmupCampaign.exposures(), warm.elapsed().toNanos() / 1e9);
         out.flush();
       }
       ingest = publishAndAwait(db, bootstrap, events, scope, campaign.raws(), service, log, out);
