@@ -488,8 +488,14 @@ public final class ZipIngester {
       return new Rejection(zip.source().uri(), RegistryException.class.getName() + "." + registry.kind(),
           zip.zipUri() + ": " + registry.getMessage());
     }
-    if (e instanceof Registry.RegistryDatabaseException database && database.getCause() instanceof SQLException sql
-        && sql.getSQLState() != null && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {
+    SQLException sql = e instanceof Registry.RegistryDatabaseException && e.getCause() instanceof SQLException cause
+        ? cause : null;
+    if (sql instanceof java.sql.BatchUpdateException batch && batch.getNextException() != null) {
+      sql = batch.getNextException();
+    }
+    // Data and integrity errors (SQLSTATE classes 22 and 23) are the zip's; anything else is the database's.
+    if (sql != null && sql.getSQLState() != null
+        && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {
       String reason = sql.getSQLState().equals("23503")
           ? "a data ID or dimension record names a dimension record that is neither in the registry nor in the"
               + " zip's index (" + detail(sql) + ")"
