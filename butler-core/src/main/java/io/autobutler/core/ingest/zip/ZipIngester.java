@@ -181,7 +181,7 @@ public final class ZipIngester {
       registry.analyze(tables);
     }
     for (Rejection rejection : rejections) {
-      LOG.warnf("zip %s not ingested: %s", rejection.uri(), rejection.reason());
+      LOG.warnf("zip not ingested: %s", rejection.reason());
     }
     return new Result(datasets, unchanged, records, rejections);
   }
