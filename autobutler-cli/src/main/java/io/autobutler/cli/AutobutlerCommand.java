@@ -18,6 +18,7 @@ import io.autobutler.cli.repo.ExportCommand;
 import io.autobutler.cli.repo.ImportCommand;
 import io.autobutler.cli.repo.IngestFilesCommand;
 import io.autobutler.cli.repo.IngestRawsCommand;
+import io.autobutler.cli.repo.IngestZipCommand;
 import io.autobutler.cli.repo.QueryCollectionsCommand;
 import io.autobutler.cli.repo.QueryDatasetTypesCommand;
 import io.autobutler.cli.repo.QueryDataIdsCommand;
@@ -60,6 +61,7 @@ import picocli.CommandLine.Spec;
         DefineVisitsCommand.class,
         IngestRawsCommand.class,
         IngestFilesCommand.class,
+        IngestZipCommand.class,
         BenchCommand.class, HelpCommand.class},
     footer = {
         "",

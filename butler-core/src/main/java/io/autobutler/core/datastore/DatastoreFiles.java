@@ -3,16 +3,20 @@ package io.autobutler.core.datastore;
 import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +39,8 @@ import org.xml.sax.SAXException;
  * Reads a datastore's files by URI, as lsst/resources does for the schemes a butler datastore uses: {@code file:}
  * from the file system; {@code http:}/{@code https:} and WebDAV's {@code dav:}/{@code davs:} (fetched over http and
  * https) with GET for a file and PROPFIND {@code Depth: 1} to list a folder. A URI ending in {@code /} is a folder;
- * otherwise a remote URI is asked (PROPFIND {@code Depth: 0}) whether it is one.
+ * otherwise a remote URI is asked (PROPFIND {@code Depth: 0}) whether it is one. Parts of a file (a zip's index)
+ * are read with random access or HTTP Range requests, never by fetching the whole file.
  */
 public final class DatastoreFiles {
 
@@ -44,6 +49,8 @@ public final class DatastoreFiles {
       + "<D:prop><D:resourcetype/><D:getcontentlength/></D:prop></D:propfind>";
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(2);
+  private static final java.util.regex.Pattern CONTENT_RANGE =
+      java.util.regex.Pattern.compile("(?i)bytes\\s+(\\d+)-(\\d+)/(\\d+)");
 
   private final Optional<String> bearerToken;
   private HttpClient http;
@@ -81,6 +88,126 @@ public final class DatastoreFiles {
     }
     requireSuccess("GET", uri, response.statusCode());
     return Optional.of(response.body());
+  }
+
+  /** The end of a file: its last bytes (all of them when the file is smaller) and the file's size. */
+  public record Tail(long size, byte[] bytes) {
+  }
+
+  /**
+   * Bytes {@code [offset, offset + length)} of a file (fewer when it ends first), without reading the rest: random
+   * access for {@code file:}, an HTTP Range request otherwise. A server that ignores the range (HTTP 200) is read
+   * as a stream up to the end of the range and no further.
+   *
+   * @throws FileNotFoundException when there is no file there
+   */
+  public byte[] readRange(URI uri, long offset, int length) throws IOException {
+    if (offset < 0 || length < 0) {
+      throw new IllegalArgumentException("a byte range needs a non-negative offset and length, not " + offset + "+"
+          + length);
+    }
+    if (length == 0) {
+      return new byte[0];
+    }
+    if (isLocal(uri)) {
+      try (FileChannel channel = FileChannel.open(Path.of(uri), StandardOpenOption.READ)) {
+        long available = Math.max(0, channel.size() - offset);
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(length, available));
+        while (buffer.hasRemaining() && channel.read(buffer, offset + buffer.position()) >= 0) {
+          // read until the range is full or the file ends
+        }
+        return buffer.position() == buffer.capacity() ? buffer.array()
+            : java.util.Arrays.copyOf(buffer.array(), buffer.position());
+      } catch (NoSuchFileException e) {
+        throw new FileNotFoundException("no file at " + text(uri));
+      }
+    }
+    HttpResponse<InputStream> response = send(request(uri).header("Range", "bytes=" + offset + "-"
+        + (offset + length - 1)).GET(), HttpResponse.BodyHandlers.ofInputStream());
+    try (InputStream body = response.body()) {
+      int status = response.statusCode();
+      if (status == 404) {
+        throw new FileNotFoundException("no file at " + text(uri));
+      }
+      if (status == 416) {
+        return new byte[0];
+      }
+      if (status == 206) {
+        long start = contentRange(uri, response)[0];
+        if (start != offset) {
+          throw new IOException("GET " + text(uri) + " with Range bytes=" + offset + "-: the server answered bytes"
+              + " from " + start);
+        }
+        return body.readNBytes(length);
+      }
+      requireSuccess("GET", uri, status);
+      body.skipNBytes(offset);
+      return body.readNBytes(length);
+    } catch (java.io.EOFException e) {
+      return new byte[0];
+    }
+  }
+
+  /**
+   * The last {@code length} bytes of a file and its size, without reading the rest: random access for {@code file:},
+   * an HTTP suffix Range request ({@code bytes=-length}) otherwise.
+   *
+   * @throws FileNotFoundException when there is no file there
+   */
+  public Tail readTail(URI uri, int length) throws IOException {
+    if (isLocal(uri)) {
+      long size;
+      try {
+        size = Files.size(Path.of(uri));
+      } catch (NoSuchFileException e) {
+        throw new FileNotFoundException("no file at " + text(uri));
+      }
+      long offset = Math.max(0, size - length);
+      return new Tail(size, readRange(uri, offset, (int) (size - offset)));
+    }
+    HttpResponse<InputStream> response = send(request(uri).header("Range", "bytes=-" + length).GET(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    try (InputStream body = response.body()) {
+      int status = response.statusCode();
+      if (status == 404) {
+        throw new FileNotFoundException("no file at " + text(uri));
+      }
+      if (status == 416) {
+        // Nothing to send: an empty file.
+        return new Tail(0, new byte[0]);
+      }
+      if (status == 206) {
+        long[] range = contentRange(uri, response);
+        return new Tail(range[2], body.readNBytes((int) (range[1] - range[0] + 1)));
+      }
+      requireSuccess("GET", uri, status);
+      // The server ignored the range: keep only the last bytes of the stream.
+      byte[] ring = new byte[length];
+      byte[] chunk = new byte[64 * 1024];
+      long total = 0;
+      for (int n; (n = body.read(chunk)) > 0; total += n) {
+        for (int i = 0; i < n; i++) {
+          ring[(int) ((total + i) % length)] = chunk[i];
+        }
+      }
+      int kept = (int) Math.min(total, length);
+      byte[] tail = new byte[kept];
+      for (int i = 0; i < kept; i++) {
+        tail[i] = ring[(int) ((total - kept + i) % length)];
+      }
+      return new Tail(total, tail);
+    }
+  }
+
+  /** {@code Content-Range: bytes first-last/size} of a 206 answer, as {first, last, size}. */
+  private static long[] contentRange(URI uri, HttpResponse<?> response) throws IOException {
+    String header = response.headers().firstValue("Content-Range").orElse("");
+    java.util.regex.Matcher m = CONTENT_RANGE.matcher(header.strip());
+    if (!m.matches()) {
+      throw new IOException("GET " + text(uri) + " answered 206 with Content-Range '" + header + "' (expected bytes"
+          + " first-last/size)");
+    }
+    return new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3))};
   }
 
   /** Whether {@code uri} names a folder (one that exists). */
