@@ -2,17 +2,15 @@ package io.autobutler.cli.repo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.autobutler.cli.RealStack;
+import io.autobutler.testsupport.ButlerZips;
 
 /**
  * {@code ./autobutler ingest-zip REPO ZIP --transfer direct} with an LSSTCam raw zip as ctrl_ingestd receives them,
@@ -20,8 +18,6 @@ import io.autobutler.cli.RealStack;
  */
 class IngestZipCommandTest extends StackCommandTest {
 
-  private static final Path INDEX = Path.of("src/test/resources/ingest-zip/lsstcam_raw_zip_index.json")
-      .toAbsolutePath();
   private static final String LOG = "lsst.daf.butler.direct_butler._direct_butler INFO: ";
   private static final List<String> MEMBERS = List.of("MC_O_20250614_000123_R22_S11.fits",
       "MC_O_20250614_000123_R22_S12.fits");
@@ -35,17 +31,8 @@ class IngestZipCommandTest extends StackCommandTest {
 
   /** A butler zip as retrieve-artifacts writes it: the index first, then the raws. */
   private Path rawZip() throws Exception {
-    Path zip = data.resolve("raw/LSSTCam/20250614/MC_O_20250614_000123.zip");
-    Files.createDirectories(zip.getParent());
-    try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
-      out.putNextEntry(new ZipEntry("_butler_zip_index.json"));
-      out.write(Files.readAllBytes(INDEX));
-      for (String member : MEMBERS) {
-        out.putNextEntry(new ZipEntry(member));
-        out.write(member.getBytes(StandardCharsets.UTF_8));
-      }
-    }
-    return zip;
+    return ButlerZips.write(data.resolve("raw/LSSTCam/20250614/MC_O_20250614_000123.zip"),
+        ButlerZips.index(ButlerZips.LSSTCAM_RAWS));
   }
 
   /** The URI column of query-datasets --show-uri. */

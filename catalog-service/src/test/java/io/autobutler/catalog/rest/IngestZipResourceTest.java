@@ -7,14 +7,11 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.autobutler.core.db.DatabaseUrl;
+import io.autobutler.testsupport.ButlerZips;
 import io.autobutler.testsupport.KafkaResource;
 import io.autobutler.testsupport.PostgresResource;
 import io.quarkus.test.common.ResourceArg;
@@ -61,20 +59,7 @@ class IngestZipResourceTest {
 
   /** A butler zip as retrieve-artifacts writes it: the index first, then the raws. */
   private Path rawZip() throws IOException {
-    String index;
-    try (InputStream in = getClass().getResourceAsStream("/ingest-zip/lsstcam_raw_zip_index.json")) {
-      index = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    Path zip = dir.resolve("MC_O_20250614_000123.zip");
-    try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
-      out.putNextEntry(new ZipEntry("_butler_zip_index.json"));
-      out.write(index.getBytes(StandardCharsets.UTF_8));
-      for (String member : List.of(MEMBER, "MC_O_20250614_000123_R22_S12.fits")) {
-        out.putNextEntry(new ZipEntry(member));
-        out.write(member.getBytes(StandardCharsets.UTF_8));
-      }
-    }
-    return zip;
+    return ButlerZips.write(dir.resolve("MC_O_20250614_000123.zip"), ButlerZips.index(ButlerZips.LSSTCAM_RAWS));
   }
 
   @Test

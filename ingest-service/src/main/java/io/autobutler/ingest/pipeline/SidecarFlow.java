@@ -87,9 +87,12 @@ public class SidecarFlow {
         settlements.size());
   }
 
-  /** One summary per Rucio dataset, rule, run and dataset type: how many, the first and last data ID. */
-  private static List<IngestedEvent> summaries(String repository,
-                                               Map<List<String>, List<Map<String, Object>>> ingested) {
+  /**
+   * One summary per Rucio dataset, rule, run and dataset type (the map's key, in that order): how many, the first and
+   * last data ID. The zip action sums up its zips the same way.
+   */
+  static List<IngestedEvent> summaries(String repository,
+                                       Map<List<String>, List<Map<String, Object>>> ingested) {
     Instant now = Instant.now();
     Comparator<Map<String, Object>> order = Comparator.comparing(id -> String.valueOf(id.values()));
     List<IngestedEvent> summaries = new ArrayList<>();
@@ -101,7 +104,7 @@ public class SidecarFlow {
     return summaries;
   }
 
-  private static String source(Entry entry) {
+  static String source(Entry entry) {
     return entry.datasetName() != null ? entry.datasetScope() + ":" + entry.datasetName()
         : entry.key().scope() + ":" + entry.key().name();
   }

@@ -42,6 +42,7 @@ import io.autobutler.ingest.pipeline.PipelineHealth;
 import io.autobutler.ingest.pipeline.RawFlow;
 import io.autobutler.ingest.pipeline.SidecarFlow;
 import io.autobutler.ingest.pipeline.TargetRepository;
+import io.autobutler.ingest.pipeline.ZipFlow;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -68,6 +69,7 @@ public class ReplicaIngest {
   private final RawFlow rawFlow;
   private final SidecarFlow sidecarFlow;
   private final DimensionFileFlow dimensionFlow;
+  private final ZipFlow zipFlow;
   private final IndexCache indexes;
   private final DeadLetters deadLetters;
   private final IngestMetrics metrics;
@@ -95,8 +97,8 @@ public class ReplicaIngest {
   }
 
   public ReplicaIngest(ReplicaLedger ledger, IndexSchema indexSchema, CampaignRules rules, TargetRepository target,
-                       RawFlow rawFlow, SidecarFlow sidecarFlow, DimensionFileFlow dimensionFlow, IndexCache indexes,
-                       DeadLetters deadLetters, IngestMetrics metrics,
+                       RawFlow rawFlow, SidecarFlow sidecarFlow, DimensionFileFlow dimensionFlow, ZipFlow zipFlow,
+                       IndexCache indexes, DeadLetters deadLetters, IngestMetrics metrics,
                        PipelineHealth health, IngestConfig config, MeterRegistry meters,
                        @Channel("ingested") MutinyEmitter<Record<String, String>> ingested) {
     this.ledger = ledger;
@@ -105,6 +107,7 @@ public class ReplicaIngest {
     this.target = target;
     this.rawFlow = rawFlow;
     this.sidecarFlow = sidecarFlow;
+    this.zipFlow = zipFlow;
     this.dimensionFlow = dimensionFlow;
     this.indexes = indexes;
     this.deadLetters = deadLetters;
@@ -272,6 +275,7 @@ public class ReplicaIngest {
     Map<Rule, List<Entry>> raws = new LinkedHashMap<>();
     Map<Key, SidecarFlow.Taken> sidecars = new LinkedHashMap<>();
     List<SidecarFlow.Taken> dimensionFiles = new ArrayList<>();
+    List<SidecarFlow.Taken> zips = new ArrayList<>();
     List<Entry> unmatched = new ArrayList<>();
     for (Entry entry : pending.values()) {
       Rule rule = rules.ruleFor(entry).orElse(null);
@@ -293,12 +297,7 @@ public class ReplicaIngest {
             + "': taken with its whole Rucio dataset when rucio.datasets says it is complete", null));
         case SIDECAR -> sidecars.put(entry.key(), new SidecarFlow.Taken(entry, rule));
         case IMPORT_DIMENSIONS -> dimensionFiles.add(new SidecarFlow.Taken(entry, rule));
-        default -> {
-          String reason = "rule '" + rule.name() + "': action " + rule.action().label() + " is not implemented yet";
-          settlements.add(new Settlement(entry.key(), State.REJECTED, reason, null));
-          letters.add(deadLetter(entry, delivered.get(entry.key()), UnsupportedOperationException.class.getName(),
-              reason));
-        }
+        case INGEST_ZIP -> zips.add(new SidecarFlow.Taken(entry, rule));
       }
     }
     logUnmatched(unmatched);
@@ -317,6 +316,15 @@ public class ReplicaIngest {
               .ifPresent(r -> sidecars.putIfAbsent(waiting.key(), new SidecarFlow.Taken(waiting, r)));
         }
       }
+    }
+    // Zips next (their index brings their own dimension records), as ctrl_ingestd orders them.
+    int zipDatasets = 0;
+    if (!zips.isEmpty()) {
+      ZipFlow.Result outcome = zipFlow.ingest(registry, target.name(), zips);
+      settlements.addAll(outcome.settlements());
+      summaries.addAll(outcome.summaries());
+      zipDatasets = outcome.datasets();
+      outcome.refusals().forEach(r -> refuse(r, delivered, settlements, letters));
     }
     List<Settlement> waiting = new ArrayList<>();
     int sidecarDatasets = 0;
@@ -356,8 +364,9 @@ public class ReplicaIngest {
     ledger.keepWaiting(waiting);
     metrics.ingested(Action.INGEST_RAWS.label(), datasets);
     metrics.ingested(Action.SIDECAR.label(), sidecarDatasets);
+    metrics.ingested(Action.INGEST_ZIP.label(), zipDatasets);
     metrics.unmatched(unmatched.size());
-    progress.add(batchEvents, datasets + sidecarDatasets, letters.size());
+    progress.add(batchEvents, datasets + sidecarDatasets + zipDatasets, letters.size());
   }
 
   /** A refused file: rejected in the ledger, and a dead letter with its event. */

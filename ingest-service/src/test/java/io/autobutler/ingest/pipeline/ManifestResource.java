@@ -32,6 +32,9 @@ public class ManifestResource implements QuarkusTestResourceLifecycleManager {
         - name: data-products
           match: {rubin-butler: [data_product]}
           action: sidecar
+        - name: raw-zips
+          match: {rubin-butler: [zip_file]}
+          action: ingest-zip
       """;
 
   @Override

@@ -90,13 +90,19 @@ public final class ZipIngester {
 
   /**
    * What an ingest did: datasets inserted, datasets that were there already (skipped zips), dimension records
-   * inserted, and the zips that did not go in.
+   * inserted, the zips that did not go in, and what each zip that is in the registry holds.
    */
-  public record Result(int datasets, int unchanged, int dimensionRecords, List<Rejection> rejections) {
+  public record Result(int datasets, int unchanged, int dimensionRecords, List<Rejection> rejections,
+                       List<ZipDatasets> contents) {
 
     public Result {
       rejections = List.copyOf(rejections);
+      contents = List.copyOf(contents);
     }
+  }
+
+  /** The datasets of one dataset type and run that a zip holds, their data IDs in index order. */
+  public record ZipDatasets(String uri, String datasetType, String run, List<Map<String, Object>> dataIds) {
   }
 
   /** A zip that did not go in: its URI as given, the error class, and the reason for the operator. */
@@ -183,7 +189,20 @@ public final class ZipIngester {
     for (Rejection rejection : rejections) {
       LOG.warnf("zip not ingested: %s", rejection.reason());
     }
-    return new Result(datasets, unchanged, records, rejections);
+    Set<String> rejected = new HashSet<>();
+    rejections.forEach(r -> rejected.add(r.uri()));
+    List<ZipDatasets> contents = new ArrayList<>();
+    for (Loaded zip : loaded) {
+      if (rejected.contains(zip.source().uri())) {
+        continue;
+      }
+      Map<TypeAndRun, List<Map<String, Object>>> byTypeAndRun = new LinkedHashMap<>();
+      zip.index().refs().values().forEach(ref -> byTypeAndRun.computeIfAbsent(
+          new TypeAndRun(ref.datasetType(), ref.run()), k -> new ArrayList<>()).add(ref.dataId()));
+      byTypeAndRun.forEach((key, dataIds) -> contents.add(new ZipDatasets(zip.source().uri(), key.datasetType(),
+          key.run(), dataIds)));
+    }
+    return new Result(datasets, unchanged, records, rejections, contents);
   }
 
   /** Reads a zip's index and checks what can be checked without the registry. */

@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.autobutler.core.datastore.DatastoreFiles;
-import io.autobutler.core.ingest.zip.ButlerZips.RangeServer;
 import io.autobutler.core.ingest.zip.ZipIndex.Artifact;
 import io.autobutler.core.ingest.zip.ZipIndexReader.ZipContents;
+import io.autobutler.testsupport.ButlerZips;
+import io.autobutler.testsupport.ButlerZips.RangeServer;
 
 /** Reading a butler zip's index: only its end, its central directory and the index member are read. */
 class ZipIndexReaderTest {
@@ -83,7 +84,7 @@ class ZipIndexReaderTest {
     byte[] exposure = new byte[6 * 1024 * 1024];
     new Random(42).nextBytes(exposure);
     Path zip = ButlerZips.write(dir.resolve("raw/LSSTCam/20250614/MC_O_20250614_000123.zip"),
-        ButlerZips.index("lsstcam_raw_zip_index.json"), Map.of("MC_O_20250614_000123_R22_S22.fits", exposure));
+        ButlerZips.index(ButlerZips.LSSTCAM_RAWS), Map.of("MC_O_20250614_000123_R22_S22.fits", exposure));
     try (RangeServer server = new RangeServer(dir)) {
       for (String scheme : List.of("http", "dav")) {
         ZipContents contents = reader.read(server.uri(scheme, "raw/LSSTCam/20250614/MC_O_20250614_000123.zip"));

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.autobutler.core.datastore.DatastoreFiles;
-import io.autobutler.core.ingest.zip.ButlerZips.RangeServer;
 import io.autobutler.core.ingest.zip.ZipIngester.Options;
 import io.autobutler.core.ingest.zip.ZipIngester.Rejection;
 import io.autobutler.core.ingest.zip.ZipIngester.Result;
@@ -30,11 +29,13 @@ import io.autobutler.core.ingest.zip.ZipIngester.ZipSource;
 import io.autobutler.core.registry.Registry;
 import io.autobutler.core.registry.RegistryException;
 import io.autobutler.core.registry.RegistryMigrations;
+import io.autobutler.testsupport.ButlerZips;
+import io.autobutler.testsupport.ButlerZips.RangeServer;
 
 /** Butler zips into a real registry, as daf_butler's {@code Butler.ingest_zip} puts them in. */
 class ZipIngesterTest {
 
-  private static final String RAW_INDEX = ButlerZips.index("lsstcam_raw_zip_index.json");
+  private static final String RAW_INDEX = ButlerZips.index(ButlerZips.LSSTCAM_RAWS);
   private static final String HSC_INDEX = ButlerZips.index("zip_index_with_records.json");
   private static final String R22_S11 = "af4edb44-d73f-5cde-9bad-9cf7d72795db";
   private static final String R22_S12 = "c1c0dbd9-937b-5b76-8527-f67f2e0966be";
@@ -77,7 +78,7 @@ class ZipIngesterTest {
     Result result = ingester.ingest(registry, List.of(source(zip)), Options.defaults());
 
     // instrument, physical_filter, day_obs, group, two detectors and the exposure
-    assertThat(result).isEqualTo(new Result(2, 0, 7, List.of()));
+    assertThat(result).isEqualTo(new Result(2, 0, 7, List.of(), result.contents()));
     assertThat(strings("SELECT d.id || ' ' || r.name || ' ' || t.name || ' ' || d.detector || ' ' || d.exposure"
         + " FROM dataset d JOIN collection r ON r.collection_id = d.run_id JOIN dataset_type t"
         + " ON t.id = d.dataset_type_id ORDER BY d.detector")).containsExactly(
@@ -107,8 +108,10 @@ class ZipIngesterTest {
     List<String> before = everything();
 
     // skip existing (what the ingest pipeline does): the zip is counted unchanged
-    assertThat(ingester.ingest(registry, List.of(source(zip)), Options.defaults().withSkipExisting(true)))
-        .isEqualTo(new Result(0, 2, 0, List.of()));
+    Result skipped = ingester.ingest(registry, List.of(source(zip)), Options.defaults().withSkipExisting(true));
+    assertThat(skipped).isEqualTo(new Result(0, 2, 0, List.of(), skipped.contents()));
+    assertThat(skipped.contents()).extracting(ZipIngester.ZipDatasets::datasetType).containsOnly("raw");
+    assertThat(skipped.contents()).flatExtracting(ZipIngester.ZipDatasets::dataIds).hasSize(2);
     // the butler's default: the zip is refused, as daf_butler refuses it
     Result again = ingester.ingest(registry, List.of(source(zip)), Options.defaults());
     assertThat(again.datasets()).isZero();
@@ -124,7 +127,7 @@ class ZipIngesterTest {
     Result result = ingester.ingest(registry, List.of(source(zip)), Options.defaults());
 
     // instrument, day_obs, detector, physical_filter, visit, visit_detector_region (band has no table)
-    assertThat(result).isEqualTo(new Result(2, 0, 6, List.of()));
+    assertThat(result).isEqualTo(new Result(2, 0, 6, List.of(), result.contents()));
     assertThat(strings("SELECT r.name FROM dataset d JOIN collection r ON r.collection_id = d.run_id ORDER BY 1"))
         .containsExactly("HSC/runs/ci_hsc/20250429T001504Z", "HSC/runs/ci_hsc_injection/20250429T004245Z");
     assertThat(strings("SELECT region FROM visit_detector_region WHERE detector = 16 AND visit = 903988"))
@@ -238,7 +241,7 @@ class ZipIngesterTest {
       String davs = server.uri("dav", "raw/LSSTCam/20250614/MC_O_20250614_000123.zip").toString();
       Result result = ingester.ingest(registry, List.of(new ZipSource(davs, Files.size(zip), "8b1bdc93")),
           Options.defaults());
-      assertThat(result).isEqualTo(new Result(2, 0, 7, List.of()));
+      assertThat(result).isEqualTo(new Result(2, 0, 7, List.of(), result.contents()));
       assertThat(strings("SELECT path FROM file_datastore_records ORDER BY path")).containsExactly(
           davs + "#zip-path=MC_O_20250614_000123_R22_S11.fits", davs + "#zip-path=MC_O_20250614_000123_R22_S12.fits");
       assertThat(server.requests()).allSatisfy(request -> assertThat(request).contains(" bytes="));

@@ -1,4 +1,4 @@
-package io.autobutler.core.ingest.zip;
+package io.autobutler.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,6 +32,10 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class ButlerZips {
 
+  /** daf_butler's {@code ZipIndex.index_name}. */
+  public static final String INDEX_NAME = "_butler_zip_index.json";
+  /** An LSSTCam raw zip's index in daf_butler's layout: exposure 2025061400123, detectors 94 and 95, with records. */
+  public static final String LSSTCAM_RAWS = "lsstcam_raw_zip_index.json";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private ButlerZips() {
@@ -39,7 +43,7 @@ public final class ButlerZips {
 
   /** A test index (copied from daf_butler's tests, or written in its layout) from the test resources. */
   public static String index(String resource) {
-    try (InputStream in = ButlerZips.class.getResourceAsStream("/ingest/zip/" + resource)) {
+    try (InputStream in = ButlerZips.class.getResourceAsStream("/butler-zips/" + resource)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -75,7 +79,7 @@ public final class ButlerZips {
     members.putAll(extra);
     Files.createDirectories(zip.getParent());
     try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
-      out.putNextEntry(new ZipEntry(ZipIndex.INDEX_NAME));
+      out.putNextEntry(new ZipEntry(INDEX_NAME));
       out.write(index.getBytes(StandardCharsets.UTF_8));
       out.closeEntry();
       for (Map.Entry<String, byte[]> member : members.entrySet()) {
