@@ -1,5 +1,6 @@
 package io.autobutler.ingest.service;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -49,13 +50,15 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
 
 /**
- * The replica half of the ingest pipeline, one Kafka batch at a time. The events are recorded in the replica ledger
- * (the pipeline's durable state); then each pending replica the batch touches is classified by the campaign
- * manifest's rules: {@code ingest-raws} files wait there until their directory's {@code _index.json} has landed,
- * then all ready files of the batch go into the registry together; files no rule takes, and files of rules that
- * work on whole Rucio datasets ({@code import}), are marked skipped; refused files go to the dead-letter topic.
- * Summaries go to {@code butler.ingested} after the registry commit, and the ledger is settled last, so a failure
- * anywhere before means the batch is retried (with backoff, readiness DOWN) and, being idempotent, redone.
+ * The replica half of the ingest pipeline, a Kafka batch at a time per consumer. The events are recorded in the
+ * replica ledger (the pipeline's durable state); then each pending replica the batch touches is classified by the
+ * campaign manifest's rules: dimension files are imported first, then zips, then sidecar datasets (which may wait
+ * for their dimension records), then {@code ingest-raws} files, which wait until their directory's
+ * {@code _index.json} has landed and then go into the registry together; files no rule takes, and files of rules
+ * that work on whole Rucio datasets ({@code import}, {@code ingest-files}), are marked skipped; refused files go to
+ * the dead-letter topic. Summaries go to {@code butler.ingested} after the registry commit, and the ledger is settled
+ * last, so a failure anywhere before means the batch is retried (with backoff, readiness DOWN) and, being
+ * idempotent, redone.
  */
 @ApplicationScoped
 public class ReplicaIngest {
@@ -79,7 +82,7 @@ public class ReplicaIngest {
   private final Counter recorded;
   private final Progress progress;
   private final int poisonAttempts;
-  private final java.time.Duration dimensionWait;
+  private final Duration dimensionWait;
   /** Waiting sidecars retried when a dimension file brings records (the sweep takes the rest). */
   private static final int WAITING_RETRIED_PER_BATCH = 10_000;
   /**
@@ -423,7 +426,7 @@ public class ReplicaIngest {
     private long deadLetters;
     private long totalDatasets;
 
-    Progress(java.time.Duration interval) {
+    Progress(Duration interval) {
       this.intervalNanos = interval.toNanos();
     }
 

@@ -19,10 +19,10 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
+import io.autobutler.core.db.CopyRows;
 import io.autobutler.core.dimensions.DimensionElement;
 import io.autobutler.core.dimensions.DimensionUniverse;
 import io.autobutler.core.dimensions.FieldType;
-import io.autobutler.core.db.CopyRows;
 import io.autobutler.core.registry.RegistryException;
 import io.autobutler.core.registry.collections.CollectionRecord;
 import io.autobutler.core.registry.collections.CollectionType;
