@@ -9,6 +9,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import io.autobutler.core.registry.Registry;
+import io.autobutler.core.registry.dimensions.DimensionRecordManager;
+import io.autobutler.core.registry.dimensions.DimensionRecordManager.Mode;
+
 /**
  * What {@code butler register-instrument <class>} writes for one instrument: the {@code instrument} record, one
  * {@code detector} record per camera detector and one {@code physical_filter} record per filter definition, plus the
@@ -101,6 +105,21 @@ public record InstrumentDefinition(
       records.add(filter.toRecord(name));
     }
     return records;
+  }
+
+  /**
+   * {@code register-instrument}: the three record lists in one transaction, each record synced (an existing equal row
+   * is kept, a different one is a conflict), so registering again changes nothing.
+   *
+   * @return how many records were new
+   */
+  public int register(Registry registry) {
+    return registry.transaction(c -> {
+      DimensionRecordManager dimensions = registry.dimensions();
+      return dimensions.insert(c, "instrument", List.of(instrumentRecord()), Mode.SYNC)
+          + dimensions.insert(c, "detector", detectorRecords(), Mode.SYNC)
+          + dimensions.insert(c, "physical_filter", physicalFilterRecords(), Mode.SYNC);
+    });
   }
 
   public Optional<Detector> detector(int id) {

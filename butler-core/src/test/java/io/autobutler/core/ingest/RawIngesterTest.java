@@ -68,13 +68,7 @@ class RawIngesterTest {
     String namespace = "ingest_" + (++namespaces);
     RegistryMigrations.migrateRegistry(dataSource, namespace);
     registry = new Registry(dataSource, namespace);
-    var comCam = Instruments.LSST_COM_CAM;
-    registry.transaction(c -> {
-      registry.dimensions().insert(c, "instrument", List.of(comCam.instrumentRecord()), Mode.SYNC);
-      registry.dimensions().insert(c, "detector", comCam.detectorRecords(), Mode.SYNC);
-      registry.dimensions().insert(c, "physical_filter", comCam.physicalFilterRecords(), Mode.SYNC);
-      return null;
-    });
+    Instruments.LSST_COM_CAM.register(registry);
   }
 
   private Result ingest(Path location, Options options) {

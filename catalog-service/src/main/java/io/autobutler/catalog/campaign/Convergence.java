@@ -25,6 +25,7 @@ import io.autobutler.core.manifest.CampaignManifest.Chain;
 import io.autobutler.core.manifest.CampaignManifest.Tagged;
 import io.autobutler.core.registry.Registry;
 import io.autobutler.core.registry.datasets.DatasetQuery;
+import io.autobutler.core.runtime.RetryWaits;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -60,7 +61,7 @@ public class Convergence {
   private final Map<String, Set<String>> pending = new HashMap<>();
   private boolean eventPassScheduled;
   private boolean retryScheduled;
-  private Duration retryWait = FIRST_RETRY;
+  private final RetryWaits retryWaits = new RetryWaits(FIRST_RETRY, MAX_RETRY);
 
   private volatile boolean setUp;
   private volatile PassReport lastPass;
@@ -140,24 +141,26 @@ public class Convergence {
     try {
       pass(trigger, runs);
       synchronized (pending) {
-        retryWait = FIRST_RETRY;
+        retryWaits.reset();
       }
     } catch (RuntimeException e) {
       metrics.failed();
       String reason = "convergence pass (" + trigger + ") failed: " + e.getMessage();
       health.down(reason);
       synchronized (pending) {
-        LOG.warnf("%s; retrying in %d ms", reason, retryWait.toMillis());
-        if (!retryScheduled && executor != null && !executor.isShutdown()) {
-          retryScheduled = true;
-          executor.schedule(() -> {
-            synchronized (pending) {
-              retryScheduled = false;
-            }
-            attempt("retry");
-          }, retryWait.toMillis(), TimeUnit.MILLISECONDS);
-          retryWait = retryWait.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : retryWait.multipliedBy(2);
+        if (retryScheduled || executor == null || executor.isShutdown()) {
+          LOG.warnf("%s; a retry is already scheduled", reason);
+          return;
         }
+        retryScheduled = true;
+        long wait = retryWaits.next().toMillis();
+        LOG.warnf("%s; retrying in %d ms", reason, wait);
+        executor.schedule(() -> {
+          synchronized (pending) {
+            retryScheduled = false;
+          }
+          attempt("retry");
+        }, wait, TimeUnit.MILLISECONDS);
       }
     }
   }

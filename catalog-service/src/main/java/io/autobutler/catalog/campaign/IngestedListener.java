@@ -1,37 +1,30 @@
 package io.autobutler.catalog.campaign;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.jboss.logging.Logger;
 
 import io.autobutler.core.event.EventJson;
 import io.autobutler.core.event.IngestedEvent;
+import io.autobutler.core.messaging.DeadLetter;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
  * Consumes {@code butler.ingested}: each summary for the campaign's repository is noted for the next convergence pass
  * (coalesced, see {@link Convergence}); summaries for other repositories are ignored. A record that is not a
  * summary (not JSON, or without repository, run or dataset type) goes to {@code butler.ingested.dlq} unchanged, with
- * the reason in the headers as ingest-service's dead letters carry it; the stream goes on. Without a manifest every
- * record is acknowledged and nothing else happens.
+ * the reason in the headers ({@link DeadLetter}); the stream goes on. Without a manifest every record is
+ * acknowledged and nothing else happens.
  */
 @ApplicationScoped
 public class IngestedListener {
-
-  private static final Logger LOG = Logger.getLogger(IngestedListener.class);
 
   private final Campaign campaign;
   private final Convergence convergence;
@@ -85,24 +78,7 @@ public class IngestedListener {
 
   /** The original value to {@code butler.ingested.dlq}, acknowledged by the broker before the record is. */
   private void deadLetter(KafkaRecord<String, String> record, Exception reason) {
-    long offset = record.getMetadata(IncomingKafkaRecordMetadata.class)
-        .map(IncomingKafkaRecordMetadata::getOffset).orElse(-1L);
-    LOG.warnf("dead-lettering %s-%d@%d (%s): %s", record.getTopic(), record.getPartition(), offset, record.getKey(),
-        reason.getMessage());
-    RecordHeaders headers = new RecordHeaders();
-    headers.add("dead-letter-reason", bytes(reason.getMessage()));
-    headers.add("dead-letter-cause", bytes(reason.getClass().getName()));
-    headers.add("dead-letter-topic", bytes(record.getTopic()));
-    headers.add("dead-letter-partition", bytes(Integer.toString(record.getPartition())));
-    headers.add("dead-letter-offset", bytes(Long.toString(offset)));
-    OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-        .withKey(record.getKey()).withHeaders(headers).build();
-    String value = record.getPayload() == null ? "" : record.getPayload();
-    deadLetters.sendMessageAndAwait(Message.of(value).addMetadata(metadata));
+    DeadLetter.of(record, reason).sendTo(deadLetters);
     metrics.deadLettered();
-  }
-
-  private static byte[] bytes(String text) {
-    return (text == null ? "" : text).getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -49,13 +49,7 @@ public class InstrumentService {
 
   public Outcome registerInstrument(String repo, String instrumentName) {
     InstrumentDefinition instrument = instrument(instrumentName);
-    Registry registry = registries.registry(repo);
-    int records = registry.transaction(c -> {
-      var dims = registry.dimensions();
-      return dims.insert(c, "instrument", List.of(instrument.instrumentRecord()), Mode.SYNC)
-          + dims.insert(c, "detector", instrument.detectorRecords(), Mode.SYNC)
-          + dims.insert(c, "physical_filter", instrument.physicalFilterRecords(), Mode.SYNC);
-    });
+    int records = instrument.register(registries.registry(repo));
     return new Outcome("Instrument " + instrument.name() + " registered: " + instrument.detectors().size()
         + " detectors, " + instrument.filters().size() + " physical filters (" + records + " new records)",
         List.of(), records, 0);

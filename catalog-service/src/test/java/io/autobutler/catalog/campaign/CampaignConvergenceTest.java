@@ -2,11 +2,12 @@ package io.autobutler.catalog.campaign;
 
 import static io.autobutler.catalog.campaign.CampaignManifestResource.DATASET_TYPE;
 import static io.autobutler.catalog.campaign.CampaignManifestResource.REPOSITORY;
+import static io.autobutler.testsupport.KafkaTopics.consume;
+import static io.autobutler.testsupport.KafkaTopics.header;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -14,19 +15,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import io.autobutler.catalog.service.RegistryLookup;
@@ -38,8 +31,8 @@ import io.autobutler.core.registry.collections.CollectionType;
 import io.autobutler.core.registry.datasets.DatasetIds;
 import io.autobutler.core.registry.datasets.DatasetManager.FileRecord;
 import io.autobutler.core.registry.datasets.DatasetManager.NewDataset;
-import io.autobutler.testsupport.KafkaBroker;
 import io.autobutler.testsupport.KafkaResource;
+import io.autobutler.testsupport.KafkaTopics;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -227,35 +220,6 @@ class CampaignConvergenceTest {
   }
 
   private static void publish(List<Map.Entry<String, String>> records) {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers());
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
-        new StringSerializer())) {
-      records.forEach(r -> producer.send(new ProducerRecord<>(Topics.BUTLER_INGESTED, r.getKey(), r.getValue())));
-      producer.flush();
-    }
-  }
-
-  /** The records of {@code topic}, read from the start once there are at least {@code expected} (30 s at most). */
-  private static List<ConsumerRecord<String, String>> consume(String topic, int expected) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers());
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    List<ConsumerRecord<String, String>> found = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-        new StringDeserializer())) {
-      consumer.subscribe(List.of(topic));
-      long deadline = System.currentTimeMillis() + 30_000;
-      while (found.size() < expected && System.currentTimeMillis() < deadline) {
-        consumer.poll(Duration.ofMillis(500)).forEach(found::add);
-      }
-    }
-    assertThat(found).hasSizeGreaterThanOrEqualTo(expected);
-    return found;
-  }
-
-  private static String header(ConsumerRecord<String, String> record, String name) {
-    return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    KafkaTopics.publish(Topics.BUTLER_INGESTED, records);
   }
 }

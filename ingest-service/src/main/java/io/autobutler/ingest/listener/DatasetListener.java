@@ -8,8 +8,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import io.autobutler.core.event.DatasetEvent;
 import io.autobutler.core.event.EventJson;
+import io.autobutler.core.messaging.DeadLetter;
 import io.autobutler.ingest.pipeline.DeadLetters;
-import io.autobutler.ingest.pipeline.DeadLetters.DeadLetter;
 import io.autobutler.ingest.service.DatasetActions;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;

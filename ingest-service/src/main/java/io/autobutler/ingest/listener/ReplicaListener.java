@@ -10,8 +10,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import io.autobutler.core.event.EventJson;
 import io.autobutler.core.event.ReplicaEvent;
+import io.autobutler.core.messaging.DeadLetter;
 import io.autobutler.ingest.pipeline.DeadLetters;
-import io.autobutler.ingest.pipeline.DeadLetters.DeadLetter;
 import io.autobutler.ingest.service.ReplicaIngest;
 import io.autobutler.ingest.service.ReplicaIngest.Delivered;
 import io.smallrye.common.annotation.Blocking;

@@ -12,6 +12,9 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.KafkaException;
 import org.jboss.logging.Logger;
 
+import io.autobutler.core.runtime.RetryHealth;
+import io.autobutler.core.runtime.RetryWaits;
+
 /**
  * Runs a piece of work until it succeeds, waiting longer after each failure (capped), and reports the failure in
  * readiness meanwhile. The work must be idempotent: it is what keeps a batch unacknowledged, so redelivered and
@@ -56,8 +59,8 @@ public final class Backoff {
    *
    * @throws GaveUp after {@code giveUpAfter} failures that are not the infrastructure's
    */
-  public static <T> T untilDone(String what, PipelineHealth health, int giveUpAfter, Callable<T> work) {
-    Duration wait = FIRST;
+  public static <T> T untilDone(String what, RetryHealth health, int giveUpAfter, Callable<T> work) {
+    RetryWaits waits = new RetryWaits(FIRST, MAX);
     int failures = 0;
     for (int attempt = 1; ; attempt++) {
       try {
@@ -75,6 +78,7 @@ public final class Backoff {
           throw new GaveUp(what, failures, e);
         }
         health.down(reason);
+        Duration wait = waits.next();
         LOG.warnf("%s (attempt %d, retrying in %d ms)", reason, attempt, wait.toMillis());
         try {
           Thread.sleep(wait.toMillis());
@@ -82,7 +86,6 @@ public final class Backoff {
           Thread.currentThread().interrupt();
           throw new IllegalStateException("interrupted while waiting to retry " + what, interrupted);
         }
-        wait = wait.multipliedBy(2).compareTo(MAX) > 0 ? MAX : wait.multipliedBy(2);
       }
     }
   }

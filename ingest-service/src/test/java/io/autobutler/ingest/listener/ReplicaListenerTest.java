@@ -1,8 +1,8 @@
 package io.autobutler.ingest.listener;
 
-import static io.autobutler.ingest.KafkaTopics.consume;
-import static io.autobutler.ingest.KafkaTopics.header;
-import static io.autobutler.ingest.KafkaTopics.publish;
+import static io.autobutler.testsupport.KafkaTopics.consume;
+import static io.autobutler.testsupport.KafkaTopics.header;
+import static io.autobutler.testsupport.KafkaTopics.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,13 +1,11 @@
 package io.autobutler.ingest.pipeline;
 
-import static io.autobutler.ingest.KafkaTopics.consume;
-import static io.autobutler.ingest.KafkaTopics.header;
-import static io.autobutler.ingest.KafkaTopics.publish;
+import static io.autobutler.testsupport.KafkaTopics.consume;
+import static io.autobutler.testsupport.KafkaTopics.header;
+import static io.autobutler.testsupport.KafkaTopics.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -20,10 +18,8 @@ import java.util.stream.Collectors;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
-import io.agroal.api.AgroalDataSource;
 import io.autobutler.core.event.DatasetEvent;
 import io.autobutler.core.event.EventJson;
 import io.autobutler.core.event.IngestedEvent;
@@ -36,11 +32,8 @@ import io.autobutler.core.replica.ReplicaLedger;
 import io.autobutler.core.replica.ReplicaLedger.Entry;
 import io.autobutler.core.replica.ReplicaLedger.Key;
 import io.autobutler.core.replica.ReplicaLedger.State;
-import io.autobutler.core.repository.RepositoryIndex;
-import io.autobutler.core.runtime.IndexSchema;
 import io.autobutler.testsupport.KafkaResource;
 import io.autobutler.testsupport.PostgresResource;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -59,16 +52,11 @@ import io.quarkus.test.junit.QuarkusTest;
 class DatasetFilesIngestTest {
 
   /** src/test/resources/files-campaign/manifest.yaml, read in place so that its relative tables resolve. */
-  public static class FilesManifest implements QuarkusTestResourceLifecycleManager {
-    static final Path FILE = Path.of("src/test/resources/files-campaign/manifest.yaml").toAbsolutePath();
+  public static class FilesManifest extends ManifestFileResource {
+    static final String CAMPAIGN = "files-campaign";
 
-    @Override
-    public Map<String, String> start() {
-      return Map.of("autobutler.ingest.manifest", FILE.toString(), "autobutler.ingest.poison-attempts", "2");
-    }
-
-    @Override
-    public void stop() {
+    public FilesManifest() {
+      super(CAMPAIGN, Map.of("autobutler.ingest.poison-attempts", "2"));
     }
   }
 
@@ -85,18 +73,11 @@ class DatasetFilesIngestTest {
   @Inject
   ReplicaLedger ledger;
   @Inject
-  RepositoryIndex repositories;
-  @Inject
-  IndexSchema indexSchema;
-  @Inject
-  AgroalDataSource dataSource;
-  @ConfigProperty(name = "quarkus.datasource.jdbc.url")
-  String jdbcUrl;
+  PipelineRepository repository;
 
   @Test
   void ingestsEachCompleteDatasetsRowsIgnoresReplaysAndDeadLettersAMalformedTable() throws Exception {
-    Registry registry = PipelineRepository.create(indexSchema, dataSource, repositories, jdbcUrl, REPOSITORY,
-        Files.readString(FilesManifest.FILE));
+    Registry registry = repository.create(REPOSITORY, ManifestFileResource.text(FilesManifest.CAMPAIGN));
     // Three Rucio datasets share the table: the first's PFNs are the table's URIs; the second's come through
     // another door (one of them) and it holds a file no row names; the third never completes.
     List<ReplicaEvent> first = List.of(replica(FIRST, PREFIX, "146812.fits"), replica(FIRST, PREFIX, "146813.fits"),
@@ -107,7 +88,6 @@ class DatasetFilesIngestTest {
     List<ReplicaEvent> broken = List.of(replica(BROKEN, "davs://refcats.example:2880/pnfs/lsst/raw/refcats/broken/",
         "146812.fits"));
     publishReplicas(first, third, broken);
-    indexSchema.ensure();
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
         ledger.entries(keys(first, third, broken))).hasSize(5));
 

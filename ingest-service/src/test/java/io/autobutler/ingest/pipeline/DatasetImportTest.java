@@ -1,14 +1,12 @@
 package io.autobutler.ingest.pipeline;
 
-import static io.autobutler.ingest.KafkaTopics.consume;
-import static io.autobutler.ingest.KafkaTopics.header;
-import static io.autobutler.ingest.KafkaTopics.publish;
+import static io.autobutler.testsupport.KafkaTopics.consume;
+import static io.autobutler.testsupport.KafkaTopics.header;
+import static io.autobutler.testsupport.KafkaTopics.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -19,22 +17,17 @@ import java.util.stream.Collectors;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
-import io.agroal.api.AgroalDataSource;
 import io.autobutler.core.event.DatasetEvent;
 import io.autobutler.core.event.EventJson;
 import io.autobutler.core.event.Topics;
 import io.autobutler.core.registry.Registry;
 import io.autobutler.core.registry.collections.CollectionRecord;
 import io.autobutler.core.registry.collections.CollectionType;
-import io.autobutler.core.repository.RepositoryIndex;
-import io.autobutler.core.runtime.IndexSchema;
 import io.autobutler.core.transfer.ExportFormatException;
 import io.autobutler.testsupport.KafkaResource;
 import io.autobutler.testsupport.PostgresResource;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -51,16 +44,11 @@ import io.quarkus.test.junit.QuarkusTest;
 class DatasetImportTest {
 
   /** src/test/resources/import-campaign/manifest.yaml, read in place so that its relative export files resolve. */
-  public static class ImportManifest implements QuarkusTestResourceLifecycleManager {
-    static final Path FILE = Path.of("src/test/resources/import-campaign/manifest.yaml").toAbsolutePath();
+  public static class ImportManifest extends ManifestFileResource {
+    static final String CAMPAIGN = "import-campaign";
 
-    @Override
-    public Map<String, String> start() {
-      return Map.of("autobutler.ingest.manifest", FILE.toString());
-    }
-
-    @Override
-    public void stop() {
+    public ImportManifest() {
+      super(CAMPAIGN, Map.of());
     }
   }
 
@@ -70,13 +58,7 @@ class DatasetImportTest {
   private static final DatasetEvent BROKEN = dataset("Dataset/broken/not-an-export");
 
   @Inject
-  RepositoryIndex repositories;
-  @Inject
-  IndexSchema indexSchema;
-  @Inject
-  AgroalDataSource dataSource;
-  @ConfigProperty(name = "quarkus.datasource.jdbc.url")
-  String jdbcUrl;
+  PipelineRepository repository;
 
   private static DatasetEvent dataset(String name) {
     return new DatasetEvent("calib", name, "TEST_RAW_DISK", 3, 3_000L, Instant.parse("2025-01-20T10:00:00Z"));
@@ -84,8 +66,7 @@ class DatasetImportTest {
 
   @Test
   void importsCompleteDatasetsIgnoresReplaysAndDeadLettersAMalformedExport() throws IOException {
-    Registry registry = PipelineRepository.create(indexSchema, dataSource, repositories, jdbcUrl, REPOSITORY,
-        Files.readString(ImportManifest.FILE));
+    Registry registry = repository.create(REPOSITORY, ManifestFileResource.text(ImportManifest.CAMPAIGN));
     Set<String> imported = Set.of(CALIBRATIONS.key(), FGCM.key());
     publish(Topics.RUCIO_DATASETS, events(CALIBRATIONS, FGCM));
 

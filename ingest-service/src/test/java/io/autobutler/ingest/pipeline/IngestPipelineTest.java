@@ -1,7 +1,7 @@
 package io.autobutler.ingest.pipeline;
 
-import static io.autobutler.ingest.KafkaTopics.consume;
-import static io.autobutler.ingest.KafkaTopics.header;
+import static io.autobutler.testsupport.KafkaTopics.consume;
+import static io.autobutler.testsupport.KafkaTopics.header;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -18,21 +18,17 @@ import java.util.stream.Collectors;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.agroal.api.AgroalDataSource;
-import io.autobutler.ingest.KafkaTopics;
 import io.autobutler.core.event.EventJson;
 import io.autobutler.core.event.IngestedEvent;
 import io.autobutler.core.event.ReplicaEvent;
 import io.autobutler.core.event.Topics;
 import io.autobutler.core.registry.Registry;
 import io.autobutler.core.replica.ReplicaLedger;
-import io.autobutler.core.repository.RepositoryIndex;
-import io.autobutler.core.runtime.IndexSchema;
 import io.autobutler.testsupport.KafkaResource;
+import io.autobutler.testsupport.KafkaTopics;
 import io.autobutler.testsupport.PostgresResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -53,24 +49,14 @@ class IngestPipelineTest {
   @Inject
   ReplicaLedger ledger;
   @Inject
-  RepositoryIndex repositories;
-  @Inject
-  IndexSchema indexSchema;
-  @Inject
-  AgroalDataSource dataSource;
-  @ConfigProperty(name = "quarkus.datasource.jdbc.url")
-  String jdbcUrl;
+  PipelineRepository repository;
 
   @TempDir
   Path root;
 
-  private Registry repositoryWithComCam() {
-    return PipelineRepository.withComCam(indexSchema, dataSource, repositories, jdbcUrl);
-  }
-
   @Test
   void ingestsACampaignDeadLettersPoisonAndIgnoresReplays() throws Exception {
-    Registry registry = repositoryWithComCam();
+    Registry registry = repository.withComCam();
     ComCamCampaign campaign = new ComCamCampaign(root).generate(FIRST_NIGHT, 3, 4);
     LocalDate second = FIRST_NIGHT.plusDays(1);
     // Poison: a folder whose index is not JSON, and a file its folder's index does not describe.

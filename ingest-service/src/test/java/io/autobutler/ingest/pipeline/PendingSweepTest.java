@@ -14,16 +14,12 @@ import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.agroal.api.AgroalDataSource;
 import io.autobutler.core.registry.Registry;
 import io.autobutler.core.registry.datasets.DatasetIds;
 import io.autobutler.core.replica.ReplicaLedger;
-import io.autobutler.core.repository.RepositoryIndex;
-import io.autobutler.core.runtime.IndexSchema;
 import io.autobutler.testsupport.KafkaResource;
 import io.autobutler.testsupport.PostgresResource;
 import io.quarkus.test.common.ResourceArg;
@@ -43,20 +39,14 @@ class PendingSweepTest {
   @Inject
   ReplicaLedger ledger;
   @Inject
-  RepositoryIndex repositories;
-  @Inject
-  IndexSchema indexSchema;
-  @Inject
-  AgroalDataSource dataSource;
-  @ConfigProperty(name = "quarkus.datasource.jdbc.url")
-  String jdbcUrl;
+  PipelineRepository repository;
 
   @TempDir
   Path root;
 
   @Test
   void ingestsRawsLeftPendingBesideARecordedIndex() throws Exception {
-    Registry registry = PipelineRepository.withComCam(indexSchema, dataSource, repositories, jdbcUrl);
+    Registry registry = repository.withComCam();
     ComCamCampaign campaign = new ComCamCampaign(root).generate(LocalDate.of(2024, 12, 3), 2, 3);
     // A directory whose raws are recorded but not its index: they must keep waiting.
     List<ComCamCampaign.File> exposure = campaign.exposure(LocalDate.of(2024, 12, 3), 7, true, false);

@@ -4,41 +4,54 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import io.agroal.api.AgroalDataSource;
 import io.autobutler.core.db.DatabaseUrl;
 import io.autobutler.core.instrument.Instruments;
 import io.autobutler.core.registry.Registry;
 import io.autobutler.core.registry.RegistryMigrations;
 import io.autobutler.core.registry.datasets.DatasetQuery;
-import io.autobutler.core.registry.dimensions.DimensionRecordManager.Mode;
 import io.autobutler.core.repository.Repository;
 import io.autobutler.core.repository.RepositoryIndex;
 import io.autobutler.core.runtime.IndexSchema;
 
-/** The pipeline tests' target repository, and what they count in it. */
-final class PipelineRepository {
+/**
+ * The pipeline tests' target repositories, made in the service's database as catalog-service makes them, and what
+ * they count in them.
+ */
+@Singleton
+class PipelineRepository {
 
-  private PipelineRepository() {
+  private final IndexSchema indexSchema;
+  private final AgroalDataSource dataSource;
+  private final RepositoryIndex repositories;
+  private final String jdbcUrl;
+
+  PipelineRepository(IndexSchema indexSchema, AgroalDataSource dataSource, RepositoryIndex repositories,
+                     @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl) {
+    this.indexSchema = indexSchema;
+    this.dataSource = dataSource;
+    this.repositories = repositories;
+    this.jdbcUrl = jdbcUrl;
   }
 
-  /** The repository as catalog-service creates it, with LSSTComCam registered as register-instrument does. */
-  static Registry withComCam(IndexSchema indexSchema, AgroalDataSource dataSource, RepositoryIndex repositories,
-                             String jdbcUrl) {
-    Registry registry = create(indexSchema, dataSource, repositories, jdbcUrl, ManifestResource.REPOSITORY,
-        ManifestResource.MANIFEST);
-    var comCam = Instruments.LSST_COM_CAM;
-    registry.transaction(c -> {
-      registry.dimensions().insert(c, "instrument", List.of(comCam.instrumentRecord()), Mode.SYNC);
-      registry.dimensions().insert(c, "detector", comCam.detectorRecords(), Mode.SYNC);
-      registry.dimensions().insert(c, "physical_filter", comCam.physicalFilterRecords(), Mode.SYNC);
-      return null;
-    });
+  /** The pipeline campaign's repository, with LSSTComCam registered as register-instrument does. */
+  Registry withComCam() {
+    return withComCam(ManifestResource.REPOSITORY, ManifestFileResource.text(ManifestResource.CAMPAIGN));
+  }
+
+  /** A repository with LSSTComCam registered as register-instrument does. */
+  Registry withComCam(String name, String seedConfig) {
+    Registry registry = create(name, seedConfig);
+    Instruments.LSST_COM_CAM.register(registry);
     return registry;
   }
 
-  /** An empty repository as catalog-service creates it, its registry in the service's database. */
-  static Registry create(IndexSchema indexSchema, AgroalDataSource dataSource, RepositoryIndex repositories,
-                         String jdbcUrl, String name, String seedConfig) {
+  /** An empty repository, its registry in the service's database. */
+  Registry create(String name, String seedConfig) {
     indexSchema.ensure();
     RegistryMigrations.migrateRegistry(dataSource, name);
     if (repositories.find(name).isEmpty()) {

@@ -1,8 +1,8 @@
 package io.autobutler.ingest.pipeline;
 
-import static io.autobutler.ingest.KafkaTopics.consume;
-import static io.autobutler.ingest.KafkaTopics.header;
-import static io.autobutler.ingest.KafkaTopics.publish;
+import static io.autobutler.testsupport.KafkaTopics.consume;
+import static io.autobutler.testsupport.KafkaTopics.header;
+import static io.autobutler.testsupport.KafkaTopics.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -15,16 +15,12 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
-import io.agroal.api.AgroalDataSource;
 import io.autobutler.core.event.EventJson;
 import io.autobutler.core.event.ReplicaEvent;
 import io.autobutler.core.event.Topics;
 import io.autobutler.core.replica.ReplicaLedger;
-import io.autobutler.core.repository.RepositoryIndex;
-import io.autobutler.core.runtime.IndexSchema;
 import io.autobutler.testsupport.KafkaResource;
 import io.autobutler.testsupport.PostgresResource;
 import io.quarkus.test.common.ResourceArg;
@@ -44,13 +40,7 @@ class PoisonBatchTest {
   @Inject
   ReplicaLedger ledger;
   @Inject
-  RepositoryIndex repositories;
-  @Inject
-  IndexSchema indexSchema;
-  @Inject
-  AgroalDataSource dataSource;
-  @ConfigProperty(name = "quarkus.datasource.jdbc.url")
-  String jdbcUrl;
+  PipelineRepository repository;
 
   private final String dataset = "Dataset/LSSTComCam/raw/poison-" + UUID.randomUUID();
 
@@ -61,7 +51,7 @@ class PoisonBatchTest {
 
   @Test
   void deadLettersABatchThatKeepsFailingAndGoesOn() throws Exception {
-    PipelineRepository.withComCam(indexSchema, dataSource, repositories, jdbcUrl);
+    repository.withComCam();
     String notAUri = "file:///data/not a uri/CC_O_20241126_000001/";
     List<ReplicaEvent> poison = List.of(replica(notAUri, "_index.json"),
         replica(notAUri, "CC_O_20241126_000001_R22_S00.fits"));

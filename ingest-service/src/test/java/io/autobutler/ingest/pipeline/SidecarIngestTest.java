@@ -1,13 +1,11 @@
 package io.autobutler.ingest.pipeline;
 
-import static io.autobutler.ingest.KafkaTopics.consume;
-import static io.autobutler.ingest.KafkaTopics.header;
-import static io.autobutler.ingest.KafkaTopics.publish;
+import static io.autobutler.testsupport.KafkaTopics.consume;
+import static io.autobutler.testsupport.KafkaTopics.header;
+import static io.autobutler.testsupport.KafkaTopics.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,7 +17,6 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import io.agroal.api.AgroalDataSource;
@@ -27,19 +24,14 @@ import io.autobutler.core.event.EventJson;
 import io.autobutler.core.event.ReplicaEvent;
 import io.autobutler.core.event.Topics;
 import io.autobutler.core.ingest.sidecar.SidecarFormatException;
-import io.autobutler.core.instrument.Instruments;
 import io.autobutler.core.registry.Registry;
 import io.autobutler.core.registry.datasets.DatasetIds;
-import io.autobutler.core.registry.dimensions.DimensionRecordManager.Mode;
 import io.autobutler.core.replica.ReplicaLedger;
 import io.autobutler.core.replica.ReplicaLedger.State;
-import io.autobutler.core.repository.RepositoryIndex;
-import io.autobutler.core.runtime.IndexSchema;
 import io.autobutler.core.runtime.RegistryConfig;
 import io.autobutler.ingest.service.ReplicaIngest;
 import io.autobutler.testsupport.KafkaResource;
 import io.autobutler.testsupport.PostgresResource;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -59,18 +51,12 @@ import io.quarkus.test.junit.QuarkusTest;
 class SidecarIngestTest {
 
   /** src/test/resources/sidecar-campaign/manifest.yaml, read in place; short sweep and wait for the test. */
-  public static class SidecarManifest implements QuarkusTestResourceLifecycleManager {
-    static final Path DIRECTORY = Path.of("src/test/resources/sidecar-campaign").toAbsolutePath();
+  public static class SidecarManifest extends ManifestFileResource {
+    static final String CAMPAIGN = "sidecar-campaign";
 
-    @Override
-    public Map<String, String> start() {
-      return Map.of("autobutler.ingest.manifest", DIRECTORY.resolve("manifest.yaml").toString(),
-          "autobutler.ingest.sweep-interval", "1s", "autobutler.ingest.dimension-wait", "20s",
-          "autobutler.ingest.poison-attempts", "3");
-    }
-
-    @Override
-    public void stop() {
+    public SidecarManifest() {
+      super(CAMPAIGN, Map.of("autobutler.ingest.sweep-interval", "1s",
+          "autobutler.ingest.dimension-wait", "20s", "autobutler.ingest.poison-attempts", "3"));
     }
   }
 
@@ -87,29 +73,17 @@ class SidecarIngestTest {
   @Inject
   ReplicaLedger ledger;
   @Inject
-  RepositoryIndex repositories;
-  @Inject
-  IndexSchema indexSchema;
+  PipelineRepository repository;
   @Inject
   RegistryConfig registryConfig;
   @Inject
   AgroalDataSource dataSource;
-  @ConfigProperty(name = "quarkus.datasource.jdbc.url")
-  String jdbcUrl;
 
   private long offset;
 
   @Test
   void ingestsSidecarsAndDimensionFilesInTheRightOrder() throws Exception {
-    Registry registry = PipelineRepository.create(indexSchema, dataSource, repositories, jdbcUrl, REPOSITORY,
-        Files.readString(SidecarManifest.DIRECTORY.resolve("manifest.yaml")));
-    var comCam = Instruments.LSST_COM_CAM;
-    registry.transaction(c -> {
-      registry.dimensions().insert(c, "instrument", List.of(comCam.instrumentRecord()), Mode.SYNC);
-      registry.dimensions().insert(c, "detector", comCam.detectorRecords(), Mode.SYNC);
-      registry.dimensions().insert(c, "physical_filter", comCam.physicalFilterRecords(), Mode.SYNC);
-      return null;
-    });
+    Registry registry = repository.withComCam(REPOSITORY, ManifestFileResource.text(SidecarManifest.CAMPAIGN));
 
     // 1. One batch (handed to the pipeline as one Kafka batch would be): three raws and an ISR product of exposure
     // 123, a malformed sidecar, a file without sidecar, a refcat file, and LAST the dimension file with exposure
@@ -265,7 +239,7 @@ class SidecarIngestTest {
   }
 
   private static ReplicaEvent dimensionFile(String name) {
-    String pfn = "file://" + SidecarManifest.DIRECTORY.resolve(name);
+    String pfn = "file://" + ManifestFileResource.manifest(SidecarManifest.CAMPAIGN).resolveSibling(name);
     return new ReplicaEvent("ancillary", "dimensions/" + name, "TEST_RAW_DISK", pfn, 4000L, "0badcafe",
         "ancillary", "Dataset/LSSTComCam/dimensions", "dim_file", "", "poll", Instant.parse("2025-01-20T10:00:00Z"));
   }

@@ -15,22 +15,18 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.agroal.api.AgroalDataSource;
 import io.autobutler.core.event.EventJson;
 import io.autobutler.core.event.IngestedEvent;
 import io.autobutler.core.event.ReplicaEvent;
 import io.autobutler.core.event.Topics;
 import io.autobutler.core.registry.Registry;
 import io.autobutler.core.replica.ReplicaLedger;
-import io.autobutler.core.repository.RepositoryIndex;
-import io.autobutler.core.runtime.IndexSchema;
-import io.autobutler.ingest.KafkaTopics;
 import io.autobutler.testsupport.ButlerZips;
 import io.autobutler.testsupport.KafkaResource;
+import io.autobutler.testsupport.KafkaTopics;
 import io.autobutler.testsupport.PostgresResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -53,21 +49,15 @@ class ZipPipelineTest {
   @Inject
   ReplicaLedger ledger;
   @Inject
-  RepositoryIndex repositories;
-  @Inject
-  IndexSchema indexSchema;
-  @Inject
-  AgroalDataSource dataSource;
-  @ConfigProperty(name = "quarkus.datasource.jdbc.url")
-  String jdbcUrl;
+  PipelineRepository repository;
 
   @TempDir
   Path root;
 
   @Test
   void zipsGoInWithTheirRecordsAndABadOneIsDeadLettered() throws Exception {
-    Registry registry = PipelineRepository.create(indexSchema, dataSource, repositories, jdbcUrl,
-        ManifestResource.REPOSITORY, ManifestResource.MANIFEST);
+    Registry registry = repository.create(ManifestResource.REPOSITORY,
+        ManifestFileResource.text(ManifestResource.CAMPAIGN));
     Path zip = ButlerZips.write(root.resolve("LSSTCam/20250614/" + GOOD + ".zip"),
         ButlerZips.index(ButlerZips.LSSTCAM_RAWS));
     Path notZip = Files.writeString(root.resolve("LSSTCam/20250614/" + BAD + ".zip"), "not a zip");

@@ -1,6 +1,4 @@
-package io.autobutler.ingest;
-
-import static org.assertj.core.api.Assertions.assertThat;
+package io.autobutler.testsupport;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,9 +18,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import io.autobutler.testsupport.KafkaBroker;
-
-/** The ingest tests' side of the broker: records published as the watcher would, topics read from the start. */
+/**
+ * The tests' side of the test broker ({@link KafkaBroker}): records published as a service would, topics read from
+ * the start.
+ */
 public final class KafkaTopics {
 
   private KafkaTopics() {
@@ -44,6 +43,8 @@ public final class KafkaTopics {
   /**
    * The records of {@code topic} whose key {@code keys} accepts, read from the start once there are at least
    * {@code expected} (30 s at most), then whatever else is already there, so that a duplicate shows.
+   *
+   * @throws AssertionError when fewer than {@code expected} came in time
    */
   public static List<ConsumerRecord<String, String>> consume(String topic, Predicate<String> keys, int expected) {
     Properties props = new Properties();
@@ -68,8 +69,16 @@ public final class KafkaTopics {
         }
       });
     }
-    assertThat(found).hasSizeGreaterThanOrEqualTo(expected);
+    if (found.size() < expected) {
+      throw new AssertionError("expected at least " + expected + " records on " + topic + " within 30 s, found "
+          + found.size() + ": " + found);
+    }
     return found;
+  }
+
+  /** The records of {@code topic}, whatever their key, as {@link #consume(String, Predicate, int)} reads them. */
+  public static List<ConsumerRecord<String, String>> consume(String topic, int expected) {
+    return consume(topic, key -> true, expected);
   }
 
   /** A header's value as text. */
