@@ -86,8 +86,16 @@ public final class ReplicaPoller implements AutoCloseable {
         || started.isAfter(cursor.get().lastFullListing().plus(settings.fullListingInterval()));
     Set<Did> datasets = new LinkedHashSet<>();
     for (String s : scope.scopes()) {
+      Set<String> searched = new HashSet<>();
       for (String pattern : scope.datasetPatterns()) {
-        rucio.searchDatasets(s, pattern, name -> datasets.add(new Did(s, name)));
+        String search = WatchScope.searchPattern(pattern);
+        if (searched.add(search)) {
+          rucio.searchDatasets(s, search, name -> {
+            if (scope.matchesPattern(name)) {
+              datasets.add(new Did(s, name));
+            }
+          });
+        }
       }
     }
     Set<Did> known = fullListing ? Set.of() : state.knownDatasets();
