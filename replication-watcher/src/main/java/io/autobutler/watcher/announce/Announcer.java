@@ -84,6 +84,9 @@ public final class Announcer implements AutoCloseable {
     producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
     producerProps.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     producerProps.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
+    // replica events repeat their field names, PFN prefixes and sidecars: lz4 makes a batch several times smaller
+    // for the broker to write, at little CPU
+    producerProps.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, "replication-watcher-" + instance);
     this.producer = new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer());
     Properties readerProps = new Properties();
@@ -115,13 +118,18 @@ public final class Announcer implements AutoCloseable {
    * A batch decided in PostgreSQL (ledger rows and pending batch committed), not yet on Kafka: hand it to
    * {@link #publish}. Between the two, the PostgreSQL work of the next batch can run while this one is sent.
    */
-  public record Decided(long batchId, List<ReplicaEvent> replicas, List<DatasetEvent> datasets) {
+  public record Decided(long batchId, List<ReplicaEvent> replicas, List<DatasetEvent> datasets, List<Out> records) {
   }
 
-  private static final Decided NOTHING = new Decided(-1, List.of(), List.of());
+  private static final Decided NOTHING = new Decided(-1, List.of(), List.of(), List.of());
 
-  /** Step 1 of {@link #announce}: records which of these were never announced, as a pending batch. */
+  /**
+   * Step 1 of {@link #announce}: records which of these were never announced, as a pending batch. Several batches
+   * may be decided at once (their PostgreSQL transactions overlap); settling and reading the topics' offsets are
+   * not.
+   */
   public Decided decide(List<ReplicaEvent> replicas, List<DatasetEvent> datasets) {
+    Map<String, Long> offsets;
     synchronized (decideLock) {
       if (mustSettle) {
         settlePending();
@@ -129,34 +137,39 @@ public final class Announcer implements AutoCloseable {
       if (replicas.isEmpty() && datasets.isEmpty()) {
         return NOTHING;
       }
-      long t0 = System.nanoTime();
-      Map<String, Long> offsets = endOffsets();
-      long batchId;
-      List<ReplicaEvent> newReplicas = new ArrayList<>();
-      List<DatasetEvent> newDatasets = new ArrayList<>();
-      try (Connection c = dataSource.getConnection()) {
-        c.setAutoCommit(false);
-        try {
-          batchId = insertBatch(c, offsets);
-          newReplicas.addAll(insertReplicas(c, replicas, batchId));
-          newDatasets.addAll(insertDatasets(c, datasets, batchId));
-          if (newReplicas.isEmpty() && newDatasets.isEmpty()) {
-            c.rollback();
-            return NOTHING;
-          }
-          c.commit();
-        } catch (SQLException | RuntimeException e) {
-          c.rollback();
-          throw e;
-        }
-      } catch (SQLException e) {
-        throw new IllegalStateException("cannot record announcements in PostgreSQL: " + e.getMessage(), e);
-      }
-      inFlight.add(batchId);
-      LOG.debugf("batch %d: %d replicas, %d datasets decided in %d ms", batchId, newReplicas.size(),
-          newDatasets.size(), (System.nanoTime() - t0) / 1_000_000);
-      return new Decided(batchId, newReplicas, newDatasets);
+      offsets = endOffsets();
     }
+    long t0 = System.nanoTime();
+    long batchId = -1;
+    List<ReplicaEvent> newReplicas = new ArrayList<>();
+    List<DatasetEvent> newDatasets = new ArrayList<>();
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        batchId = insertBatch(c, offsets);
+        // in flight before it is committed, so that a settlement running meanwhile leaves it alone
+        inFlight.add(batchId);
+        newReplicas.addAll(insertReplicas(c, replicas, batchId));
+        newDatasets.addAll(insertDatasets(c, datasets, batchId));
+        if (newReplicas.isEmpty() && newDatasets.isEmpty()) {
+          c.rollback();
+          inFlight.remove(batchId);
+          return NOTHING;
+        }
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        inFlight.remove(batchId);
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      inFlight.remove(batchId);
+      throw new IllegalStateException("cannot record announcements in PostgreSQL: " + e.getMessage(), e);
+    }
+    LOG.debugf("batch %d: %d replicas, %d datasets decided in %d ms", batchId, newReplicas.size(),
+        newDatasets.size(), (System.nanoTime() - t0) / 1_000_000);
+    // written here, where several batches are decided at once, not on the one thread that sends
+    return new Decided(batchId, newReplicas, newDatasets, records(newReplicas, newDatasets));
   }
 
   /** Step 2 of {@link #announce}: sends a decided batch in one Kafka transaction, then clears it. */
@@ -167,7 +180,7 @@ public final class Announcer implements AutoCloseable {
     synchronized (publishLock) {
       long t0 = System.nanoTime();
       try {
-        send(batch.batchId(), records(batch.replicas(), batch.datasets()));
+        send(batch.batchId(), batch.records());
       } catch (RuntimeException e) {
         // left pending: settled (found on Kafka, or undone) before the next batch is decided
         mustSettle = true;
@@ -289,7 +302,7 @@ public final class Announcer implements AutoCloseable {
   }
 
   /** One Kafka record to send: topic, key, value. */
-  record Out(String topic, String key, String value) {
+  public record Out(String topic, String key, String value) {
   }
 
   private static List<Out> records(List<ReplicaEvent> replicas, List<DatasetEvent> datasets) {
