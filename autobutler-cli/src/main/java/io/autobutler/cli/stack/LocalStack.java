@@ -313,6 +313,7 @@ public final class LocalStack {
     }
     if (config.manifest() != null) {
       env.put("AUTOBUTLER_INGEST_MANIFEST", config.manifest().toString());
+      env.put("AUTOBUTLER_WATCHER_MANIFEST", config.manifest().toString());
       env.put("AUTOBUTLER_CATALOG_MANIFEST", config.manifest().toString());
     }
     List<String> command = List.of(ProcessControl.javaExecutable().toString(), config.stackMarker(),

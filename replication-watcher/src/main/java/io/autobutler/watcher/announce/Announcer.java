@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
 
@@ -66,6 +67,14 @@ public final class Announcer implements AutoCloseable {
   private final String instance = UUID.randomUUID().toString().substring(0, 8);
   private long announcedReplicas;
   private long announcedDatasets;
+  /** Taken while a batch is decided in PostgreSQL, and while pending batches are settled. */
+  private final Object decideLock = new Object();
+  /** Taken while a batch is in a Kafka transaction (one at a time per transactional producer). */
+  private final Object publishLock = new Object();
+  /** Batches decided and not yet published or failed: pending by design, not to be settled. */
+  private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+  /** Whether a batch may have been left pending (at start, after a failed send). */
+  private volatile boolean mustSettle = true;
 
   public Announcer(DataSource dataSource, String schema, String bootstrapServers, String transactionalId) {
     this.dataSource = dataSource;
@@ -75,6 +84,9 @@ public final class Announcer implements AutoCloseable {
     producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
     producerProps.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     producerProps.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
+    // replica events repeat their field names, PFN prefixes and sidecars: lz4 makes a batch several times smaller
+    // for the broker to write, at little CPU
+    producerProps.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, "replication-watcher-" + instance);
     this.producer = new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer());
     Properties readerProps = new Properties();
@@ -96,47 +108,96 @@ public final class Announcer implements AutoCloseable {
 
   /**
    * Announces the replicas and datasets among these that were never announced, in one batch; returns those it
-   * announced. Any batch left pending by an earlier failure is settled first, so batches reach Kafka in order.
+   * announced. Any batch left pending by an earlier failure is settled first.
    */
-  public synchronized Outcome announce(List<ReplicaEvent> replicas, List<DatasetEvent> datasets) {
-    settlePending();
-    if (replicas.isEmpty() && datasets.isEmpty()) {
-      return new Outcome(List.of(), List.of());
+  public Outcome announce(List<ReplicaEvent> replicas, List<DatasetEvent> datasets) {
+    return publish(decide(replicas, datasets));
+  }
+
+  /**
+   * A batch decided in PostgreSQL (ledger rows and pending batch committed), not yet on Kafka: hand it to
+   * {@link #publish}. Between the two, the PostgreSQL work of the next batch can run while this one is sent.
+   */
+  public record Decided(long batchId, List<ReplicaEvent> replicas, List<DatasetEvent> datasets, List<Out> records) {
+  }
+
+  private static final Decided NOTHING = new Decided(-1, List.of(), List.of(), List.of());
+
+  /**
+   * Step 1 of {@link #announce}: records which of these were never announced, as a pending batch. Several batches
+   * may be decided at once (their PostgreSQL transactions overlap); settling and reading the topics' offsets are
+   * not.
+   */
+  public Decided decide(List<ReplicaEvent> replicas, List<DatasetEvent> datasets) {
+    Map<String, Long> offsets;
+    synchronized (decideLock) {
+      if (mustSettle) {
+        settlePending();
+      }
+      if (replicas.isEmpty() && datasets.isEmpty()) {
+        return NOTHING;
+      }
+      offsets = endOffsets();
     }
     long t0 = System.nanoTime();
-    Map<String, Long> offsets = endOffsets();
-    long t1 = System.nanoTime();
-    long batchId;
+    long batchId = -1;
     List<ReplicaEvent> newReplicas = new ArrayList<>();
     List<DatasetEvent> newDatasets = new ArrayList<>();
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
         batchId = insertBatch(c, offsets);
+        // in flight before it is committed, so that a settlement running meanwhile leaves it alone
+        inFlight.add(batchId);
         newReplicas.addAll(insertReplicas(c, replicas, batchId));
         newDatasets.addAll(insertDatasets(c, datasets, batchId));
         if (newReplicas.isEmpty() && newDatasets.isEmpty()) {
           c.rollback();
-          return new Outcome(List.of(), List.of());
+          inFlight.remove(batchId);
+          return NOTHING;
         }
         c.commit();
       } catch (SQLException | RuntimeException e) {
+        inFlight.remove(batchId);
         c.rollback();
         throw e;
       }
     } catch (SQLException e) {
+      inFlight.remove(batchId);
       throw new IllegalStateException("cannot record announcements in PostgreSQL: " + e.getMessage(), e);
     }
-    long t2 = System.nanoTime();
-    send(batchId, records(newReplicas, newDatasets));
-    long t3 = System.nanoTime();
-    deleteBatch(batchId);
-    LOG.debugf("batch %d: %d replicas, %d datasets: offsets %d ms, PostgreSQL %d ms, Kafka %d ms, done %d ms", batchId,
-        newReplicas.size(), newDatasets.size(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000,
-        (System.nanoTime() - t3) / 1_000_000);
-    announcedReplicas += newReplicas.size();
-    announcedDatasets += newDatasets.size();
-    return new Outcome(newReplicas, newDatasets);
+    LOG.debugf("batch %d: %d replicas, %d datasets decided in %d ms", batchId, newReplicas.size(),
+        newDatasets.size(), (System.nanoTime() - t0) / 1_000_000);
+    // written here, where several batches are decided at once, not on the one thread that sends
+    return new Decided(batchId, newReplicas, newDatasets, records(newReplicas, newDatasets));
+  }
+
+  /** Step 2 of {@link #announce}: sends a decided batch in one Kafka transaction, then clears it. */
+  public Outcome publish(Decided batch) {
+    if (batch.batchId() < 0) {
+      return new Outcome(List.of(), List.of());
+    }
+    synchronized (publishLock) {
+      long t0 = System.nanoTime();
+      try {
+        send(batch.batchId(), batch.records());
+      } catch (RuntimeException e) {
+        // left pending: settled (found on Kafka, or undone) before the next batch is decided
+        mustSettle = true;
+        inFlight.remove(batch.batchId());
+        throw e;
+      }
+      long t1 = System.nanoTime();
+      deleteBatch(batch.batchId());
+      inFlight.remove(batch.batchId());
+      LOG.debugf("batch %d: %d replicas, %d datasets: Kafka %d ms, done %d ms", batch.batchId(),
+          batch.replicas().size(), batch.datasets().size(), (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+      synchronized (this) {
+        announcedReplicas += batch.replicas().size();
+        announcedDatasets += batch.datasets().size();
+      }
+      return new Outcome(batch.replicas(), batch.datasets());
+    }
   }
 
   /** Of these replicas (scope, name at rse), the ones already announced. */
@@ -241,7 +302,7 @@ public final class Announcer implements AutoCloseable {
   }
 
   /** One Kafka record to send: topic, key, value. */
-  record Out(String topic, String key, String value) {
+  public record Out(String topic, String key, String value) {
   }
 
   private static List<Out> records(List<ReplicaEvent> replicas, List<DatasetEvent> datasets) {
@@ -280,6 +341,7 @@ public final class Announcer implements AutoCloseable {
       s.executeUpdate();
     } catch (SQLException e) {
       // The batch is on Kafka; a later settlePending finds it there and only deletes it.
+      mustSettle = true;
       LOG.warnf("batch %d is published but still marked pending: %s", batchId, e.getMessage());
     }
   }
@@ -300,12 +362,21 @@ public final class Announcer implements AutoCloseable {
    * Settles batches left pending by a crash or a failed send: those whose records are on the topics (committed)
    * are only deleted; for the others the ledger rows are deleted with the batch, so that they are announced anew.
    */
-  public synchronized void settlePending() {
+  public void settlePending() {
+    synchronized (decideLock) {
+      settlePendingNow();
+      mustSettle = false;
+    }
+  }
+
+  private void settlePendingNow() {
     Map<Long, String[]> pending = new LinkedHashMap<>();
     try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
          ResultSet rs = s.executeQuery("SELECT id, start_offsets FROM " + schema + ".pending_batches ORDER BY id")) {
       while (rs.next()) {
-        pending.put(rs.getLong(1), new String[] {rs.getString(2)});
+        if (!inFlight.contains(rs.getLong(1))) {
+          pending.put(rs.getLong(1), new String[] {rs.getString(2)});
+        }
       }
     } catch (SQLException e) {
       throw new IllegalStateException("cannot read pending batches: " + e.getMessage(), e);

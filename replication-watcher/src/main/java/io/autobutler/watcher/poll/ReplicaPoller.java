@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import javax.sql.DataSource;
 
@@ -61,8 +61,21 @@ public final class ReplicaPoller implements AutoCloseable {
   private final WatchScope scope;
   private final Settings settings;
   private final PollState state;
-  /** Announces one batch while the poll thread lists and fetches the metadata of the next. */
-  private final ExecutorService announcing = Executors.newSingleThreadExecutor(r -> {
+  /**
+   * The poll path is a pipeline, so that listing, the ledger check with the metadata fetch, PostgreSQL and Kafka of
+   * different batches overlap (each waits mostly on another process): the poll thread lists; {@code preparing}
+   * checks the ledger, fetches metadata and decides a batch in PostgreSQL, several batches at once; {@code
+   * publishing} sends the decided batches to Kafka, one transaction at a time.
+   */
+  private static final int PREPARING_THREADS = 3;
+  /** Batches between listing and Kafka at most: bounds the memory a large listing takes. */
+  private static final int MAX_IN_FLIGHT = 6;
+  private final ExecutorService preparing = Executors.newFixedThreadPool(PREPARING_THREADS, r -> {
+    Thread t = new Thread(r, "watcher-prepare");
+    t.setDaemon(true);
+    return t;
+  });
+  private final ExecutorService publishing = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "watcher-announce");
     t.setDaemon(true);
     return t;
@@ -86,8 +99,16 @@ public final class ReplicaPoller implements AutoCloseable {
         || started.isAfter(cursor.get().lastFullListing().plus(settings.fullListingInterval()));
     Set<Did> datasets = new LinkedHashSet<>();
     for (String s : scope.scopes()) {
+      Set<String> searched = new HashSet<>();
       for (String pattern : scope.datasetPatterns()) {
-        rucio.searchDatasets(s, pattern, name -> datasets.add(new Did(s, name)));
+        String search = WatchScope.searchPattern(pattern);
+        if (searched.add(search)) {
+          rucio.searchDatasets(s, search, name -> {
+            if (scope.matchesPattern(name)) {
+              datasets.add(new Did(s, name));
+            }
+          });
+        }
       }
     }
     Set<Did> known = fullListing ? Set.of() : state.knownDatasets();
@@ -144,11 +165,11 @@ public final class ReplicaPoller implements AutoCloseable {
     });
   }
 
-  /** Replicas found, announced every {@code batchSize}: one batch announcing while the next is gathered. */
+  /** Replicas found, handed to the pipeline every {@code batchSize}. */
   private final class Batch {
     final Map<String, ReplicaEvent> pending = new LinkedHashMap<>();
     final Set<Did> touched = new LinkedHashSet<>();
-    final Deque<Future<Integer>> inFlight = new ArrayDeque<>();
+    final Deque<CompletableFuture<Integer>> inFlight = new ArrayDeque<>();
     int listed;
     int announced;
 
@@ -167,22 +188,29 @@ public final class ReplicaPoller implements AutoCloseable {
       if (pending.isEmpty()) {
         return;
       }
+      List<ReplicaEvent> found = List.copyOf(pending.values());
+      pending.clear();
+      inFlight.add(CompletableFuture.supplyAsync(() -> announcer.decide(prepare(found), List.of()), preparing)
+          .thenApplyAsync(decided -> announcer.publish(decided).replicas().size(), publishing));
+      while (inFlight.size() >= MAX_IN_FLIGHT) {
+        announced += result(inFlight.poll());
+      }
+    }
+
+    /** The replicas of a batch not announced yet, with their metadata. */
+    private List<ReplicaEvent> prepare(List<ReplicaEvent> found) {
       long t0 = System.nanoTime();
-      List<String[]> dids = pending.values().stream().map(e -> new String[] {e.scope(), e.name()}).toList();
+      List<String[]> dids = found.stream().map(e -> new String[] {e.scope(), e.name()}).toList();
       Set<String> done = announcer.alreadyAnnounced(scope.rse(), dids);
       List<ReplicaEvent> fresh = new ArrayList<>();
-      for (ReplicaEvent e : pending.values()) {
+      for (ReplicaEvent e : found) {
         if (!done.contains(e.scope() + ":" + e.name())) {
           fresh.add(e);
         }
       }
-      pending.clear();
       List<ReplicaEvent> withMetadata = ReplicaEvents.withMetadata(rucio, fresh);
       LOG.debugf("batch of %d: ledger check and metadata %d ms", dids.size(), (System.nanoTime() - t0) / 1_000_000);
-      inFlight.add(announcing.submit(() -> announcer.announce(withMetadata, List.of()).replicas().size()));
-      while (inFlight.size() > 1) {
-        announced += result(inFlight.poll());
-      }
+      return withMetadata;
     }
 
     void finish() {
@@ -206,7 +234,7 @@ public final class ReplicaPoller implements AutoCloseable {
       }
     }
 
-    private int result(Future<Integer> future) {
+    private int result(CompletableFuture<Integer> future) {
       try {
         return future.get();
       } catch (ExecutionException e) {
@@ -223,6 +251,7 @@ public final class ReplicaPoller implements AutoCloseable {
 
   @Override
   public void close() {
-    announcing.shutdownNow();
+    preparing.shutdownNow();
+    publishing.shutdownNow();
   }
 }

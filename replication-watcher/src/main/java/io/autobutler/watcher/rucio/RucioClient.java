@@ -3,12 +3,6 @@ package io.autobutler.watcher.rucio;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +16,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.core.Response;
 
 import org.jboss.logging.Logger;
 
@@ -30,6 +29,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 
 /**
  * The watcher's Rucio client, speaking Rucio's REST API as the Python client does (rucio/rucio
@@ -38,9 +40,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * (never a whole body in memory), Rucio's {@code ExceptionClass} / {@code ExceptionMessage} turned into
  * {@link RucioException}s, and retries with exponential back-off on 5xx answers, timeouts and lost connections.
  *
- * <p>Built on the JDK's HTTP client rather than a JAX-RS REST client, because the path of a DID must reach Rucio
- * exactly as encoded ({@code %2F} inside the name, one plain slash before it) and a stream must be read as it
- * arrives; both are direct here.
+ * <p>The endpoints are the Quarkus REST client interfaces {@link RucioApi} and {@link RucioAuthApi}, built here at
+ * run time for the configured URLs; {@link RucioAuthentication} is their request filter and {@link RucioErrors}
+ * their exception mapper. This class adds what an interface cannot say: the retries, the one new try after a 401,
+ * and the reading of each answer as a stream of JSON lines.
  */
 public final class RucioClient {
 
@@ -51,7 +54,7 @@ public final class RucioClient {
       Locale.ENGLISH).withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter UPDATED_AFTER = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
       .withZone(ZoneOffset.UTC);
-  private static final String JSON_STREAM = "application/x-json-stream";
+  private static final ObjectReader LINES = JSON.readerFor(JsonNode.class);
 
   /**
    * How to reach and authenticate to Rucio.
@@ -79,23 +82,33 @@ public final class RucioClient {
   }
 
   private final Settings settings;
-  private final HttpClient http;
-  private String token;
-  private Instant tokenExpires = Instant.MIN;
+  private final RucioApi api;
+  private final RucioAuthentication authentication;
 
   public RucioClient(Settings settings) {
     this.settings = settings;
-    this.http = HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
+    RucioAuthApi auth = builder(settings, settings.authUrl()).build(RucioAuthApi.class);
+    this.authentication = new RucioAuthentication(settings, auth);
+    this.api = builder(settings, settings.url()).register(authentication).build(RucioApi.class);
+  }
+
+  private static QuarkusRestClientBuilder builder(Settings settings, URI baseUri) {
+    return QuarkusRestClientBuilder.newBuilder()
+        .baseUri(baseUri)
+        .connectTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
+        .readTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
+        .register(new RucioErrors())
+        .followRedirects(true);
   }
 
   // ------------------------------------------------------------------------------------------ API
 
   /** {@code GET /dids/{scope}/dids/search?type=dataset&name=pattern}: the names of matching datasets. */
   public void searchDatasets(String scope, String namePattern, Consumer<String> names) {
-    String path = "/dids/" + Did.encode(scope) + "/dids/search?type=dataset&name=" + Did.encode(namePattern);
-    stream("GET " + path, get(path), line -> {
+    String what = "GET /dids/" + Did.encode(scope) + "/dids/search?type=dataset&name=" + Did.encode(namePattern);
+    stream(what, () -> api.searchDids(Did.encode(scope), "dataset", namePattern), line -> {
       if (!line.isTextual()) {
-        throw new RucioException("GET " + path, 200, null, "expected a DID name per line, got " + line, null);
+        throw new RucioException(what, 200, null, "expected a DID name per line, got " + line, null);
       }
       names.accept(line.asText());
     });
@@ -121,21 +134,22 @@ public final class RucioClient {
     if (query.updatedAfter() != null) {
       body.put("updated_after", UPDATED_AFTER.format(query.updatedAfter()));
     }
-    return stream("POST /replicas/list", post("/replicas/list", body), files);
+    return stream("POST /replicas/list", () -> api.listReplicas(body), files);
   }
 
   /** {@code GET /replicas/{scope}/{name}/datasets?deep=…}: the dataset's replica at each RSE. */
   public List<JsonNode> datasetReplicas(Did dataset, boolean deep) {
-    String path = "/replicas/" + dataset.path() + "/datasets?deep=" + deep;
+    String what = "GET /replicas/" + dataset.path() + "/datasets?deep=" + deep;
     List<JsonNode> lines = new ArrayList<>();
-    stream("GET " + path, get(path), lines::add);
+    stream(what, () -> api.datasetReplicas(Did.encode(dataset.scope()), Did.encode(dataset.name()), deep),
+        lines::add);
     return lines;
   }
 
   /** {@code GET /dids/{scope}/{name}/files}: the files of a dataset. */
   public void files(Did dataset, Consumer<JsonNode> files) {
-    String path = "/dids/" + dataset.path() + "/files";
-    stream("GET " + path, get(path), files);
+    stream("GET /dids/" + dataset.path() + "/files",
+        () -> api.files(Did.encode(dataset.scope()), Did.encode(dataset.name())), files);
   }
 
   /** {@code POST /dids/bulkmeta}: each DID's metadata with the given plugin (JSON holds rubin_butler/_sidecar). */
@@ -144,148 +158,136 @@ public final class RucioClient {
     body.put("dids", dids.stream().map(d -> Map.of("scope", d.scope(), "name", d.name())).toList());
     body.put("inherit", false);
     body.put("plugin", plugin);
-    stream("POST /dids/bulkmeta", post("/dids/bulkmeta", body), metadata);
+    stream("POST /dids/bulkmeta", () -> api.bulkMetadata(body), metadata);
   }
 
   // ------------------------------------------------------------------------------------------ transport
 
-  private HttpRequest.Builder get(String path) {
-    return HttpRequest.newBuilder(URI.create(settings.url().toString().replaceAll("/+$", "") + path)).GET();
-  }
-
-  private HttpRequest.Builder post(String path, Object body) {
-    try {
-      return HttpRequest.newBuilder(URI.create(settings.url().toString().replaceAll("/+$", "") + path))
-          .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(e);
-    }
-  }
-
   /**
    * Sends a request whose answer is a JSON stream and hands each line to {@code lines} as it is read. Failures
    * before the first line are retried; a stream that breaks after lines were handed over fails, since the caller
-   * has already acted on part of it.
+   * has already acted on part of it. A 401 gets a new token and one more try.
    */
-  private Instant stream(String what, HttpRequest.Builder request, Consumer<JsonNode> lines) {
-    request.header("Accept", JSON_STREAM);
-    int attempt = 0;
-    boolean reauthenticated = false;
-    while (true) {
-      attempt++;
+  private Instant stream(String what, Supplier<Response> request, Consumer<JsonNode> lines) {
+    boolean[] reauthenticated = {false};
+    return withRetries(what, settings.attempts(), () -> {
       Instant sentAt = Instant.now();
-      HttpResponse<InputStream> response;
+      Response response;
       try {
-        response = http.send(authorized(request).timeout(settings.timeout()).build(),
-            HttpResponse.BodyHandlers.ofInputStream());
-      } catch (HttpTimeoutException e) {
-        backOffOrThrow(what, attempt, new RucioException(what, 0, null, "no answer within " + settings.timeout(), e));
-        continue;
-      } catch (IOException e) {
-        backOffOrThrow(what, attempt, new RucioException(what, 0, null, String.valueOf(e.getMessage()), e));
-        continue;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new RucioException(what, 0, null, "interrupted", e);
-      }
-      int status = response.statusCode();
-      if (status == 401 && !reauthenticated) {
-        drain(response);
-        LOG.infof("%s: Rucio refused the token (401); authenticating again", what);
-        invalidateToken();
-        reauthenticated = true;
-        attempt--;
-        continue;
-      }
-      if (status / 100 != 2) {
-        RucioException error = error(what, response);
-        if (error.retryable()) {
-          backOffOrThrow(what, attempt, error);
-          continue;
+        response = request.get();
+      } catch (RucioException e) {
+        if (e.status() == 401 && !reauthenticated[0]) {
+          LOG.infof("%s: Rucio refused the token (401); authenticating again", what);
+          authentication.invalidate();
+          reauthenticated[0] = true;
+          throw new RetryNow();
         }
-        throw error;
-      }
-      int delivered = 0;
-      try (InputStream body = response.body();
-           MappingIterator<JsonNode> values = JSON.readerFor(JsonNode.class).readValues(body)) {
-        while (values.hasNextValue()) {
-          JsonNode line = values.nextValue();
-          delivered++;
-          lines.accept(line);
+        throw e;
+      } catch (ProcessingException e) {
+        if (e.getCause() instanceof RucioException authentication) {
+          throw new Fatal(authentication); // already retried where it happened
         }
-      } catch (IOException e) {
-        RucioException malformed = new RucioException(what, status, null, (e instanceof JsonProcessingException
-            ? "the answer is not Rucio's x-json-stream" : "the answer broke off") + " after " + delivered
-            + " lines: " + firstLine(e.getMessage()), e);
-        if (delivered == 0) {
-          backOffOrThrow(what, attempt, malformed);
-          continue;
+        throw noAnswer(what, e);
+      }
+      try (response) {
+        int delivered = 0;
+        try (InputStream body = response.readEntity(InputStream.class);
+             MappingIterator<JsonNode> values = LINES.readValues(body)) {
+          while (values.hasNextValue()) {
+            JsonNode line = values.nextValue();
+            delivered++;
+            lines.accept(line);
+          }
+        } catch (IOException | ProcessingException e) {
+          RucioException malformed = new MalformedAnswer(what, response.getStatus(),
+              (e instanceof JsonProcessingException ? "the answer is not Rucio's x-json-stream"
+                  : "the answer broke off") + " after " + delivered + " lines: " + firstLine(e.getMessage()), e);
+          throw delivered == 0 ? malformed : new Fatal(malformed);
         }
-        throw malformed;
-      }
-      return serverTime(response).orElse(sentAt);
-    }
-  }
-
-  private void backOffOrThrow(String what, int attempt, RucioException error) {
-    if (attempt >= settings.attempts()) {
-      throw error;
-    }
-    // the Python client's back-off: min(max, 0.25 * 2^n) seconds
-    long millis = Math.min(8_000, 250L << Math.min(attempt - 1, 5));
-    LOG.warnf("%s (attempt %d of %d, retrying in %d ms)", error.getMessage(), attempt, settings.attempts(), millis);
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw error;
-    }
-  }
-
-  private static RucioException error(String what, HttpResponse<InputStream> response) {
-    String body;
-    try (InputStream in = response.body()) {
-      body = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      body = "";
-    }
-    String exceptionClass = response.headers().firstValue("ExceptionClass").orElse(null);
-    String message = response.headers().firstValue("ExceptionMessage").orElse(null);
-    try {
-      JsonNode json = JSON.readTree(body);
-      if (json != null && json.has("ExceptionMessage")) {
-        exceptionClass = json.path("ExceptionClass").asText(exceptionClass);
-        message = json.path("ExceptionMessage").asText(message);
-      }
-    } catch (IOException e) {
-      // not JSON: keep the headers, or show the start of the body
-    }
-    if (exceptionClass == null && message == null) {
-      message = body.isBlank() ? null : firstLine(body);
-    }
-    return new RucioException(what, response.statusCode(), exceptionClass, message, null);
-  }
-
-  private static Optional<Instant> serverTime(HttpResponse<?> response) {
-    return response.headers().firstValue("Date").flatMap(date -> {
-      try {
-        return Optional.of(ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-      } catch (RuntimeException e) {
-        return Optional.empty();
+        return serverTime(response).orElse(sentAt);
       }
     });
   }
 
-  private static void drain(HttpResponse<InputStream> response) {
-    try (InputStream in = response.body()) {
-      in.transferTo(java.io.OutputStream.nullOutputStream());
-    } catch (IOException e) {
-      // the connection is dropped with it
+  /** An answer that is not a JSON stream (a proxy's error page, a cut connection): worth another try. */
+  private static final class MalformedAnswer extends RucioException {
+    MalformedAnswer(String request, int status, String message, Throwable cause) {
+      super(request, status, null, message, cause);
+    }
+
+    @Override
+    public boolean retryable() {
+      return true;
     }
   }
 
-  private static String firstLine(String text) {
+  /** Thrown inside a try to try again at once (a new token), not counted as a failed attempt. */
+  private static final class RetryNow extends RuntimeException {
+    RetryNow() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** Thrown inside a try for an error not to retry, whatever its status. */
+  private static final class Fatal extends RuntimeException {
+    Fatal(RucioException error) {
+      super(error);
+    }
+  }
+
+  /**
+   * Runs {@code attempt} until it succeeds: retryable {@link RucioException}s (no answer, timeouts, 5xx, 429,
+   * garbage) are retried with the Python client's back-off, min(8, 0.25 * 2^n) seconds, up to {@code attempts}.
+   */
+  static <T> T withRetries(String what, int attempts, Supplier<T> attempt) {
+    int tried = 0;
+    while (true) {
+      tried++;
+      try {
+        return attempt.get();
+      } catch (RetryNow again) {
+        tried--;
+      } catch (Fatal fatal) {
+        throw (RucioException) fatal.getCause();
+      } catch (RucioException error) {
+        RucioException named = error.naming(what);
+        if (!named.retryable() || tried >= attempts) {
+          throw named;
+        }
+        long millis = Math.min(8_000, 250L << Math.min(tried - 1, 5));
+        LOG.warnf("%s (attempt %d of %d, retrying in %d ms)", named.getMessage(), tried, attempts, millis);
+        try {
+          Thread.sleep(millis);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw named;
+        }
+      }
+    }
+  }
+
+  /** A request that got no answer: a timeout, a refused or lost connection. */
+  static RucioException noAnswer(String what, ProcessingException e) {
+    Throwable cause = e.getCause() == null ? e : e.getCause();
+    String reason = cause instanceof java.util.concurrent.TimeoutException
+        || String.valueOf(cause.getClass().getSimpleName()).contains("Timeout")
+        ? "no answer within the timeout" : String.valueOf(cause.getMessage());
+    return new RucioException(what, 0, null, reason, e);
+  }
+
+  private static Optional<Instant> serverTime(Response response) {
+    String date = response.getHeaderString("Date");
+    if (date == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  static String firstLine(String text) {
     if (text == null) {
       return "";
     }
@@ -293,87 +295,9 @@ public final class RucioClient {
     return line.length() > 200 ? line.substring(0, 200) + "…" : line;
   }
 
-  // ------------------------------------------------------------------------------------------ authentication
-
-  private HttpRequest.Builder authorized(HttpRequest.Builder request) {
-    request.setHeader("X-Rucio-Auth-Token", token());
-    request.setHeader("User-Agent", "autobutler-replication-watcher");
-    request.setHeader("X-Rucio-Script", "replication-watcher");
-    settings.account().ifPresent(a -> request.setHeader("X-Rucio-Account", a));
-    settings.vo().ifPresent(vo -> request.setHeader("X-Rucio-VO", vo));
-    return request;
-  }
-
-  private synchronized void invalidateToken() {
-    token = null;
-    tokenExpires = Instant.MIN;
-  }
-
-  /** The current token: renewed when it is about to expire (userpass), or read again from the token file. */
-  synchronized String token() {
-    if (token != null && Instant.now().isBefore(tokenExpires.minus(settings.renewBefore()))) {
-      return token;
-    }
-    if (settings.username().isEmpty()) {
-      try {
-        token = Files.readString(settings.tokenFile().orElseThrow()).strip();
-      } catch (IOException e) {
-        throw new RucioException("reading the Rucio token file " + settings.tokenFile().get(), 0, null,
-            e.toString(), e);
-      }
-      // A token file carries no expiry: use it until Rucio refuses it, then read the file again.
-      tokenExpires = Instant.MAX;
-      return token;
-    }
-    userpass();
-    return token;
-  }
-
-  private void userpass() {
-    String what = "GET /auth/userpass";
-    int attempt = 0;
-    while (true) {
-      attempt++;
-      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(settings.authUrl().toString()
-              .replaceAll("/+$", "") + "/auth/userpass")).GET().timeout(settings.timeout())
-          .header("X-Rucio-Username", settings.username().orElseThrow())
-          .header("X-Rucio-Password", settings.password().orElseThrow())
-          .header("User-Agent", "autobutler-replication-watcher");
-      settings.account().ifPresent(a -> request.header("X-Rucio-Account", a));
-      settings.vo().ifPresent(vo -> request.header("X-Rucio-VO", vo));
-      HttpResponse<InputStream> response;
-      try {
-        response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-      } catch (IOException e) {
-        backOffOrThrow(what, attempt, new RucioException(what, 0, null, String.valueOf(e.getMessage()), e));
-        continue;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new RucioException(what, 0, null, "interrupted", e);
-      }
-      if (response.statusCode() == 206) {
-        drain(response);
-        throw new RucioException(what, 206, null, "the identity maps to several accounts ("
-            + response.headers().firstValue("X-Rucio-Auth-Accounts").orElse("?")
-            + "): set autobutler.watcher.rucio.account", null);
-      }
-      if (response.statusCode() != 200) {
-        RucioException error = error(what, response);
-        if (error.retryable()) {
-          backOffOrThrow(what, attempt, error);
-          continue;
-        }
-        throw error;
-      }
-      drain(response);
-      String newToken = response.headers().firstValue("X-Rucio-Auth-Token").orElseThrow(() ->
-          new RucioException(what, 200, null, "the answer has no X-Rucio-Auth-Token header", null));
-      token = newToken;
-      tokenExpires = response.headers().firstValue("X-Rucio-Auth-Token-Expires").map(RucioClient::parseDate)
-          .orElse(Instant.now().plus(Duration.ofHours(1)));
-      LOG.debugf("Rucio token obtained, valid until %s", tokenExpires);
-      return;
-    }
+  /** The current token (for tests). */
+  String token() {
+    return authentication.token();
   }
 
   /** Parses Rucio's {@code Wed, 05 Nov 2025 13:00:00 UTC}. */

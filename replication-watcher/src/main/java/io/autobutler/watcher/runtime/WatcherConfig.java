@@ -18,16 +18,20 @@ public interface WatcherConfig {
 
   Rucio rucio();
 
-  /** The RSE whose replicas are watched, e.g. IN2P3_RAW_DISK. */
+  /**
+   * The campaign manifest (YAML) whose {@code rucio} section names the RSE and scopes, and whose rules'
+   * {@code match.dataset} globs name the datasets to watch; the settings below win over it.
+   */
+  Optional<String> manifest();
+
+  /** The RSE whose replicas are watched, e.g. IN2P3_RAW_DISK (else the manifest's, else IN2P3_RAW_DISK). */
   Optional<String> rse();
 
-  /** The scopes whose datasets are watched. */
-  @WithDefault("raw")
-  List<String> scopes();
+  /** The scopes whose datasets are watched (else the manifest's, else raw). */
+  Optional<List<String>> scopes();
 
-  /** Dataset name patterns (Rucio's '*' wildcard) within those scopes. */
-  @WithDefault("*")
-  List<String> datasetPatterns();
+  /** Dataset name globs within those scopes (else the manifest rules' match.dataset, else '*'). */
+  Optional<List<String>> datasetPatterns();
 
   Poll poll();
 

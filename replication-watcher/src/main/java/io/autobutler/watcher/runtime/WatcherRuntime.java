@@ -1,6 +1,7 @@
 package io.autobutler.watcher.runtime;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -14,6 +15,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.agroal.api.AgroalDataSource;
+import io.autobutler.core.manifest.ManifestReader;
 import io.autobutler.watcher.announce.Announcer;
 import io.autobutler.watcher.hermes.HermesListener;
 import io.autobutler.watcher.poll.ReplicaPoller;
@@ -36,6 +38,7 @@ public class WatcherRuntime {
   private final AgroalDataSource dataSource;
   private final String bootstrapServers;
   private Announcer announcer;
+  private WatchScope watchScope;
   private ReplicaPoller poller;
   private HermesListener hermes;
   private Thread hermesThread;
@@ -95,7 +98,8 @@ public class WatcherRuntime {
     if (announcer != null) {
       return;
     }
-    WatchScope scope = new WatchScope(config.rse().orElse(null), config.scopes(), config.datasetPatterns());
+    WatchScope scope = WatchScope.resolve(config.rse(), config.scopes(), config.datasetPatterns(),
+        config.manifest().filter(m -> !m.isBlank()).map(m -> ManifestReader.read(Path.of(m).toAbsolutePath())));
     WatcherConfig.Rucio r = config.rucio();
     URI url = r.url().orElseThrow(() -> new IllegalStateException("autobutler.watcher.rucio.url is not set"));
     RucioClient rucio = new RucioClient(new RucioClient.Settings(url, r.authUrl().orElse(url), r.account(),
@@ -108,6 +112,7 @@ public class WatcherRuntime {
       throw e;
     }
     announcer = created;
+    watchScope = scope;
     WatcherConfig.Poll p = config.poll();
     poller = new ReplicaPoller(rucio, announcer, dataSource, config.schema(), scope, new ReplicaPoller.Settings(p.overlap(),
         p.fullListingInterval(), p.batchSize(), p.datasetsPerRequest()));
@@ -179,7 +184,9 @@ public class WatcherRuntime {
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("running", announcer != null);
     if (announcer != null) {
-      status.put("rse", config.rse().orElse(null));
+      status.put("rse", watchScope.rse());
+      status.put("scopes", watchScope.scopes());
+      status.put("datasetPatterns", watchScope.datasetPatterns());
       status.put("announcedReplicas", announcer.announcedReplicas());
       status.put("announcedDatasets", announcer.announcedDatasets());
       status.put("lastPoll", lastPoll);

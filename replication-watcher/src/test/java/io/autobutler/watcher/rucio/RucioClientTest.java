@@ -21,8 +21,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.autobutler.simulator.Catalogue.SimDataset;
 import io.autobutler.simulator.RucioSimulator;
+import io.autobutler.testsupport.PostgresResource;
+import io.autobutler.watcher.runtime.SimulatorResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
 
-/** The Rucio client against the simulator: authentication and renewal, encoded slashes, streams, errors, retries. */
+/**
+ * The Rucio client against the simulator: authentication and renewal, encoded slashes, streams, errors, retries.
+ * A Quarkus test because the client is Quarkus's REST client, whose implementation the Quarkus build generates;
+ * the test resources are the watcher tests' own, so that both share one application.
+ */
+@QuarkusTest
+@WithTestResource(value = PostgresResource.class, initArgs = @ResourceArg(name = "prefix", value = "watcher"))
+@WithTestResource(SimulatorResource.class)
 class RucioClientTest {
 
   private static RucioSimulator simulator;
