@@ -99,10 +99,10 @@ public class IngestBenchCommand implements Callable<Integer> {
   @Option(names = "--raws", defaultValue = "148845", description = "How many raws (default: RTN-103's 148,845).")
   int raws;
 
-  @Option(names = "--warmup", defaultValue = "20000", description = "Raws of another campaign (other nights) the"
-      + " service ingests first, untimed, so that the timing sees compiled code as a service running for days has"
-      + " it, not a JVM's first seconds of compiling (default 20,000; 0: none).")
-  int warmup;
+  @Option(names = "--warmup", description = "Raws of another campaign (other nights) the service ingests first,"
+      + " untimed, so that the timing sees the service as it runs for days: its code compiled by the JIT, its"
+      + " repository not empty (default: as many as --raws; 0: none).")
+  Integer warmup;
 
   @Option(names = "--stall-timeout", defaultValue = "300", description = "Seconds without ingest progress after"
       + " which the bench gives up (default 300).")
@@ -122,6 +122,9 @@ public class IngestBenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (raws < 1) {
       throw new CliException("--raws must be positive, not " + raws);
+    }
+    if (warmup == null) {
+      warmup = raws;
     }
     if (warmup < 0) {
       throw new CliException("--warmup must not be negative, not " + warmup);
