@@ -409,20 +409,7 @@ public final class ZipIngester {
     List<UUID> ids = new ArrayList<>();
     zips.forEach(zip -> zip.datasets().values().forEach(list -> list.forEach(d -> ids.add(d.id()))));
     Map<UUID, String> existing = new HashMap<>();
-    if (ids.isEmpty()) {
-      return existing;
-    }
-    try (PreparedStatement ps = c.prepareStatement("SELECT d.id, t.name, r.name, d.data_id_key FROM dataset d"
-        + " JOIN dataset_type t ON t.id = d.dataset_type_id JOIN collection r ON r.collection_id = d.run_id"
-        + " WHERE d.id = ANY (?)")) {
-      ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          existing.put(rs.getObject(1, UUID.class), rs.getString(2) + "@{" + rs.getString(4) + "} in run "
-              + rs.getString(3));
-        }
-      }
-    }
+    DatasetManager.definitions(c, ids).forEach((id, definition) -> existing.put(id, definition.toString()));
     return existing;
   }
 

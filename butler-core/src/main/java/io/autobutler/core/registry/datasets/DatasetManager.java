@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -224,32 +225,50 @@ public final class DatasetManager {
     return inserted;
   }
 
-  /** Datasets that were not inserted must be the very same datasets; anything else is a conflict. */
-  private int checkExisting(Connection c, DatasetType type, CollectionRecord run, List<UUID> ids,
-                            Map<UUID, String> keyById) throws SQLException {
-    Map<UUID, String[]> stored = new HashMap<>();
+  /** What the registry holds under a dataset UUID: its dataset type, RUN and data ID key. */
+  public record Definition(String datasetType, String run, String dataIdKey) {
+
+    /** {@code type@{data ID key} in run run}, as conflict messages spell a dataset. */
+    @Override
+    public String toString() {
+      return datasetType + "@{" + dataIdKey + "} in run " + run;
+    }
+  }
+
+  /** The definitions the registry holds for these UUIDs (those it has), by UUID. */
+  public static Map<UUID, Definition> definitions(Connection c, Collection<UUID> ids) throws SQLException {
+    Map<UUID, Definition> stored = new HashMap<>();
+    if (ids.isEmpty()) {
+      return stored;
+    }
     try (PreparedStatement ps = c.prepareStatement("SELECT d.id, t.name, r.name, d.data_id_key FROM dataset d"
         + " JOIN dataset_type t ON t.id = d.dataset_type_id JOIN collection r ON r.collection_id = d.run_id"
         + " WHERE d.id = ANY (?)")) {
       ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          stored.put(rs.getObject(1, UUID.class), new String[] {rs.getString(2), rs.getString(3), rs.getString(4)});
+          stored.put(rs.getObject(1, UUID.class), new Definition(rs.getString(2), rs.getString(3), rs.getString(4)));
         }
       }
     }
+    return stored;
+  }
+
+  /** Datasets that were not inserted must be the very same datasets; anything else is a conflict. */
+  private int checkExisting(Connection c, DatasetType type, CollectionRecord run, List<UUID> ids,
+                            Map<UUID, String> keyById) throws SQLException {
+    Map<UUID, Definition> stored = definitions(c, ids);
     for (UUID id : ids) {
-      String[] existing = stored.get(id);
-      String wanted = type.name() + "@{" + keyById.get(id) + "} in run " + run.name();
+      Definition existing = stored.get(id);
+      Definition wanted = new Definition(type.name(), run.name(), keyById.get(id));
       if (existing == null) {
         UUID other = idFor(c, type, run, keyById.get(id));
         throw new RegistryException(CONFLICTING_DEFINITION, "Conflicting definition for dataset " + id + " ("
             + wanted + "): dataset " + other + " already has that dataset type, data ID and run.");
       }
-      if (!existing[0].equals(type.name()) || !existing[1].equals(run.name()) || !existing[2].equals(keyById.get(id))) {
+      if (!existing.equals(wanted)) {
         throw new RegistryException(CONFLICTING_DEFINITION, "Conflicting definition for dataset " + id + ": the"
-            + " registry has " + existing[0] + "@{" + existing[2] + "} in run " + existing[1] + ", the import has "
-            + wanted + ".");
+            + " registry has " + existing + ", the import has " + wanted + ".");
       }
     }
     return ids.size();
