@@ -57,6 +57,15 @@ public record CampaignManifest(int manifestVersion, String name, RepositorySpec 
     /** The placeholder of {@code export-file} that stands for the last segment of the Rucio dataset's name. */
     public static final String DATASET_PLACEHOLDER = "{dataset}";
 
+    /**
+     * The name's hash (equal rules have equal names, so it agrees with equals): the pipeline groups every file of a
+     * batch by its rule, and the record's own hash would walk all its fields each time.
+     */
+    @Override
+    public int hashCode() {
+      return name.hashCode();
+    }
+
     /** The export file for a Rucio dataset: {@code {dataset}} replaced by the last segment of its name. */
     public String exportFileFor(String datasetName) {
       String last = datasetName.substring(datasetName.lastIndexOf('/') + 1);
