@@ -146,13 +146,16 @@ public final class RealStack implements ParameterResolver {
       int[] ports = FreePorts.of(8);
       String database = "autobutler_test_" + UUID.randomUUID().toString().substring(0, 8);
       String dbUrl = "jdbc:postgresql://127.0.0.1:5432/" + database;
+      // the database the services will use, which the manifest's seed must name
+      String registryUrl = dbUrl;
       if (new PostgresServer(JdbcUrl.parse(dbUrl), "postgres", "postgres").probe()
           == PostgresServer.Probe.LOGIN_REFUSED) {
         // a server these tests may not use: point 'auto' at a free port, so that it starts the embedded one
         dbUrl = "jdbc:postgresql://127.0.0.1:" + ports[7] + "/" + database;
+        registryUrl = "jdbc:postgresql://127.0.0.1:" + ports[6] + "/" + database;
       }
       Files.createDirectories(state);
-      Path manifest = Files.writeString(state.resolve("campaign-manifest.yaml"), manifest(dbUrl));
+      Path manifest = Files.writeString(state.resolve("campaign-manifest.yaml"), manifest(registryUrl));
       StringWriter out = new StringWriter();
       StringWriter err = new StringWriter();
       int code;
