@@ -1,6 +1,7 @@
 package io.autobutler.ingest.pipeline;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,8 +11,10 @@ import org.jboss.logging.Logger;
 
 import io.autobutler.core.event.DatasetEvent;
 import io.autobutler.core.manifest.CampaignManifest;
+import io.autobutler.core.manifest.CampaignManifest.DatasetTypeSpec;
 import io.autobutler.core.manifest.CampaignManifest.ReplicaFacts;
 import io.autobutler.core.manifest.CampaignManifest.Rule;
+import io.autobutler.core.manifest.CampaignManifest.Setup;
 import io.autobutler.core.manifest.ManifestReader;
 import io.autobutler.core.replica.ReplicaLedger;
 import io.quarkus.runtime.StartupEvent;
@@ -63,6 +66,16 @@ public class CampaignRules {
     String name = replica.key().name();
     return manifest.flatMap(m -> m.ruleFor(new ReplicaFacts(replica.key().scope(), replica.datasetName(),
         name.substring(name.lastIndexOf('/') + 1), replica.rubinButler())));
+  }
+
+  /**
+   * The manifest's definition of dataset type {@code name} ({@code setup.dataset-types}, RTN-103's
+   * {@code butler register-dataset-type}), for actions that register the type they write when the repository lacks
+   * it.
+   */
+  public Optional<DatasetTypeSpec> datasetType(String name) {
+    return manifest.map(CampaignManifest::setup).map(Setup::datasetTypes).orElse(List.of()).stream()
+        .filter(spec -> spec.name().equals(name)).findFirst();
   }
 
   /** The rule that takes a whole Rucio dataset (only rules that match no file name nor rubin_butler value can). */

@@ -37,9 +37,9 @@ import io.autobutler.core.replica.ReplicaLedger.Replica;
 import io.autobutler.core.replica.ReplicaLedger.Settlement;
 import io.autobutler.core.replica.ReplicaLedger.State;
 import io.autobutler.ingest.pipeline.Backoff;
+import io.autobutler.ingest.pipeline.CampaignRules;
 import io.autobutler.ingest.pipeline.IngestConfig;
 import io.autobutler.ingest.pipeline.IngestMetrics;
-import io.autobutler.ingest.pipeline.ManifestDatasetTypes;
 import io.autobutler.ingest.pipeline.ManifestFiles;
 import io.autobutler.ingest.pipeline.PipelineHealth;
 import io.autobutler.ingest.pipeline.TargetRepository;
@@ -80,7 +80,7 @@ public class DatasetFilesIngest {
   private static final int LINES_NAMED = 5;
 
   private final ManifestFiles manifestFiles;
-  private final ManifestDatasetTypes datasetTypes;
+  private final CampaignRules rules;
   private final TargetRepository target;
   private final ReplicaLedger ledger;
   private final PipelineHealth health;
@@ -90,11 +90,11 @@ public class DatasetFilesIngest {
   private final String requiredRoot;
   private final FileIngester ingester = new FileIngester();
 
-  public DatasetFilesIngest(ManifestFiles manifestFiles, ManifestDatasetTypes datasetTypes, TargetRepository target,
+  public DatasetFilesIngest(ManifestFiles manifestFiles, CampaignRules rules, TargetRepository target,
                             ReplicaLedger ledger, PipelineHealth health, IngestMetrics metrics, IngestConfig config,
                             @Channel("ingested") MutinyEmitter<Record<String, String>> ingested) {
     this.manifestFiles = manifestFiles;
-    this.datasetTypes = datasetTypes;
+    this.rules = rules;
     this.target = target;
     this.ledger = ledger;
     this.health = health;
@@ -276,7 +276,7 @@ public class DatasetFilesIngest {
         if (registry.datasetTypes().find(c, name).isPresent()) {
           return false;
         }
-        Optional<DatasetTypeSpec> spec = datasetTypes.find(name);
+        Optional<DatasetTypeSpec> spec = rules.datasetType(name);
         if (spec.isEmpty()) {
           throw new RegistryException(RegistryException.Kind.MISSING_DATASET_TYPE, "dataset type '" + name
               + "' is not registered in repository " + target.name() + " and the manifest's setup.dataset-types"
