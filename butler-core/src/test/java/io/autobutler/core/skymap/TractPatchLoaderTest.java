@@ -3,9 +3,8 @@ package io.autobutler.core.skymap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import io.autobutler.core.registry.Registry;
 import io.autobutler.core.registry.RegistryMigrations;
+import io.autobutler.core.registry.RegistryRows;
 import io.autobutler.core.registry.dimensions.DimensionRecordManager.Mode;
 import io.autobutler.core.sphgeom.ConvexPolygon;
 import io.autobutler.core.sphgeom.UnitVector3d;
@@ -154,22 +154,10 @@ class TractPatchLoaderTest {
   }
 
   private List<Long> longs(String sql) {
-    return query(sql).stream().map(Long::valueOf).toList();
+    return strings(sql).stream().map(Long::valueOf).toList();
   }
 
   private List<String> strings(String sql) {
-    return query(sql);
-  }
-
-  private List<String> query(String sql) {
-    return registry.transaction(c -> {
-      List<String> values = new ArrayList<>();
-      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-        while (rs.next()) {
-          values.add(rs.getString(1));
-        }
-      }
-      return values;
-    });
+    return RegistryRows.strings(registry, sql);
   }
 }

@@ -3,9 +3,6 @@ package io.autobutler.core.ingest.files;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -20,9 +17,10 @@ import io.autobutler.core.ingest.files.FileIngester.Request;
 import io.autobutler.core.ingest.files.FileIngester.Result;
 import io.autobutler.core.instrument.Instruments;
 import io.autobutler.core.registry.Registry;
-import io.autobutler.core.registry.RegistryException;
 import io.autobutler.core.registry.RegistryException.Kind;
+import io.autobutler.core.registry.RegistryException;
 import io.autobutler.core.registry.RegistryMigrations;
+import io.autobutler.core.registry.RegistryRows;
 import io.autobutler.core.registry.collections.CollectionType;
 import io.autobutler.core.registry.datasets.DatasetIds;
 import io.autobutler.core.registry.dimensions.DimensionRecordManager.Mode;
@@ -254,15 +252,7 @@ class FileIngesterTest {
     return types.isEmpty() ? null : types.get(0);
   }
 
-  private List<String> strings(String sql) throws Exception {
-    return registry.transaction(c -> {
-      List<String> values = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          values.add(rs.getString(1));
-        }
-      }
-      return values;
-    });
+  private List<String> strings(String sql) {
+    return RegistryRows.strings(registry, sql);
   }
 }

@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -29,8 +28,9 @@ import io.autobutler.core.ingest.zip.ZipIngester.ZipSource;
 import io.autobutler.core.registry.Registry;
 import io.autobutler.core.registry.RegistryException;
 import io.autobutler.core.registry.RegistryMigrations;
-import io.autobutler.testsupport.ButlerZips;
+import io.autobutler.core.registry.RegistryRows;
 import io.autobutler.testsupport.ButlerZips.RangeServer;
+import io.autobutler.testsupport.ButlerZips;
 
 /** Butler zips into a real registry, as daf_butler's {@code Butler.ingest_zip} puts them in. */
 class ZipIngesterTest {
@@ -268,15 +268,7 @@ class ZipIngesterTest {
     return rows;
   }
 
-  private List<String> strings(String sql) throws Exception {
-    return registry.transaction(c -> {
-      List<String> values = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          values.add(rs.getString(1));
-        }
-      }
-      return values;
-    });
+  private List<String> strings(String sql) {
+    return RegistryRows.strings(registry, sql);
   }
 }
