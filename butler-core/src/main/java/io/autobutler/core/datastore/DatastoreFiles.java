@@ -282,6 +282,15 @@ public final class DatastoreFiles {
         : text;
   }
 
+  /**
+   * Whether {@code uri} lies under {@code root} (with or without its trailing slash) and does not climb out of it
+   * with {@code /../}: where transfer {@code direct} may record a file.
+   */
+  public static boolean isUnder(String uri, String root) {
+    String prefix = root.endsWith("/") ? root : root + "/";
+    return uri.startsWith(prefix) && !uri.contains("/../");
+  }
+
   /** The http(s) address of a remote URI: WebDAV's {@code davs:} is https, {@code dav:} http. */
   public static URI httpUri(URI uri) {
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
+import io.autobutler.core.datastore.DatastoreFiles;
 import io.autobutler.core.ingest.RawTranslation.Translated;
 import io.autobutler.core.ingest.obsinfo.ObservationInfo;
 import io.autobutler.core.instrument.CollectionNames;
@@ -311,10 +312,9 @@ public final class RawIngester {
     if (root == null) {
       return;
     }
-    String prefix = root.endsWith("/") ? root : root + "/";
-    if (!uri.startsWith(prefix) || uri.contains("/../")) {
-      throw new IllegalArgumentException("file " + uri + " is outside the datastore root " + prefix
-          + " (only transfer 'direct' records files where they are)");
+    if (!DatastoreFiles.isUnder(uri, root)) {
+      throw new IllegalArgumentException("file " + uri + " is outside the datastore root "
+          + (root.endsWith("/") ? root : root + "/") + " (only transfer 'direct' records files where they are)");
     }
   }
 

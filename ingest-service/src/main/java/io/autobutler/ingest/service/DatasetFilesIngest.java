@@ -252,10 +252,10 @@ public class DatasetFilesIngest {
     URI prefixUri = FileIngester.prefixUri(rule.prefix());
     List<String> problems = new ArrayList<>();
     for (FileRef row : rows) {
-      if (prefixUri != null && !under(row.file(), DatastoreFiles.text(prefixUri))) {
+      if (prefixUri != null && !DatastoreFiles.isUnder(row.file(), DatastoreFiles.text(prefixUri))) {
         problems.add("line " + row.line() + ": " + row.file() + " is outside the prefix "
             + DatastoreFiles.text(prefixUri));
-      } else if (requiredRoot != null && !under(row.file(), requiredRoot)) {
+      } else if (requiredRoot != null && !DatastoreFiles.isUnder(row.file(), requiredRoot)) {
         problems.add("line " + row.line() + ": " + row.file() + " is outside the datastore root " + requiredRoot);
       }
     }
@@ -333,11 +333,6 @@ public class DatasetFilesIngest {
 
   private static Key key(Replica replica) {
     return new Key(replica.scope(), replica.name(), replica.rse());
-  }
-
-  private static boolean under(String file, String directory) {
-    String root = directory.endsWith("/") ? directory : directory + "/";
-    return file.startsWith(root) && !file.contains("/../");
   }
 
   /** A PFN written as resolved table rows are, so that the two compare; left as it is when it is no URI. */
