@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -262,10 +263,13 @@ public class ReplicaIngest {
    */
   private void ingestPending(Registry registry, Map<Key, Entry> pending, Map<Key, Delivered> delivered,
                              int batchEvents) throws Exception {
+    // Each replica's rule, matched once: the manifest's globs are tried against every file of the batch.
+    Map<Key, Optional<Rule>> ruleOf = new HashMap<>();
     Set<String> rawDirectories = new LinkedHashSet<>();
     for (Entry entry : pending.values()) {
-      rules.ruleFor(entry).filter(r -> r.action() == Action.INGEST_RAWS)
-          .ifPresent(r -> rawDirectories.add(entry.directory()));
+      Optional<Rule> rule = rules.ruleFor(entry);
+      ruleOf.put(entry.key(), rule);
+      rule.filter(r -> r.action() == Action.INGEST_RAWS).ifPresent(r -> rawDirectories.add(entry.directory()));
     }
     Set<String> ready = new HashSet<>();
     for (Entry entry : ledger.pendingInDirectoriesHolding(rawDirectories, IndexFile.NAME)) {
@@ -281,7 +285,7 @@ public class ReplicaIngest {
     List<SidecarFlow.Taken> zips = new ArrayList<>();
     List<Entry> unmatched = new ArrayList<>();
     for (Entry entry : pending.values()) {
-      Rule rule = rules.ruleFor(entry).orElse(null);
+      Rule rule = ruleOf.computeIfAbsent(entry.key(), k -> rules.ruleFor(entry)).orElse(null);
       if (rule == null) {
         unmatched.add(entry);
         settlements.add(new Settlement(entry.key(), State.SKIPPED, "no manifest rule takes it", null));
