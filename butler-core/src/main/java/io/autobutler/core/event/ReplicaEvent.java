@@ -18,6 +18,11 @@ public record ReplicaEvent(String scope, String name, String rse, String pfn, Lo
 
   /** The Kafka key: the Rucio dataset DID {@code scope:name}, or the file's own DID when it has no dataset. */
   public String key() {
+    return key(scope, name, datasetScope, datasetName);
+  }
+
+  /** The Kafka key of a replica: its Rucio dataset's DID, or the file's own DID when it has no dataset. */
+  public static String key(String scope, String name, String datasetScope, String datasetName) {
     return datasetName != null ? datasetScope + ":" + datasetName : scope + ":" + name;
   }
 

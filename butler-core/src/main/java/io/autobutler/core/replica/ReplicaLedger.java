@@ -166,6 +166,11 @@ public final class ReplicaLedger {
                       String rubinButler, String rubinSidecar, String source, OffsetDateTime firstSeen,
                       String directory, State state, String reason, UUID datasetId) {
 
+    /** The DID of the Rucio dataset that holds it (its own DID when it has none): the key of its events. */
+    public String sourceDid() {
+      return ReplicaEvent.key(key.scope(), key.name(), datasetScope, datasetName);
+    }
+
     /** The replica event this entry records (observed when first seen). */
     public ReplicaEvent event() {
       return new ReplicaEvent(key.scope(), key.name(), key.rse(), pfn, bytes, adler32, datasetScope, datasetName,

@@ -182,10 +182,7 @@ public class RawFlow {
         .thenComparing(id -> (Long) id.get("detector"));
     Map<String, List<Map<String, Object>>> bySource = new LinkedHashMap<>();
     for (Candidate candidate : ingested) {
-      Entry entry = candidate.entry();
-      String source = entry.datasetName() != null ? entry.datasetScope() + ":" + entry.datasetName()
-          : entry.key().scope() + ":" + entry.key().name();
-      bySource.computeIfAbsent(source, s -> new ArrayList<>()).add(candidate.dataId());
+      bySource.computeIfAbsent(candidate.entry().sourceDid(), s -> new ArrayList<>()).add(candidate.dataId());
     }
     Instant now = Instant.now();
     List<IngestedEvent> summaries = new ArrayList<>();

@@ -76,7 +76,7 @@ public class SidecarFlow {
       switch (outcome.status()) {
         case INGESTED -> {
           settlements.add(new Settlement(taken.entry().key(), State.INGESTED, null, ref.id()));
-          ingested.computeIfAbsent(List.of(source(taken.entry()), taken.rule().name(), ref.run(), ref.datasetType()),
+          ingested.computeIfAbsent(List.of(taken.entry().sourceDid(), taken.rule().name(), ref.run(), ref.datasetType()),
               k -> new ArrayList<>()).add(outcome.requiredDataId());
         }
         case WAITING -> waiting.add(new Waiting(taken.entry(), outcome.reason()));
@@ -102,10 +102,5 @@ public class SidecarFlow {
           dataIds.size(), dataIds.get(0), dataIds.get(dataIds.size() - 1), now));
     });
     return summaries;
-  }
-
-  static String source(Entry entry) {
-    return entry.datasetName() != null ? entry.datasetScope() + ":" + entry.datasetName()
-        : entry.key().scope() + ":" + entry.key().name();
   }
 }

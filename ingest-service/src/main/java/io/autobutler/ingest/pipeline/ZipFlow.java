@@ -60,7 +60,7 @@ public class ZipFlow {
     Map<List<String>, List<Map<String, Object>>> ingested = new LinkedHashMap<>();
     for (ZipIngester.ZipDatasets content : result.contents()) {
       SidecarFlow.Taken zip = byUri.get(content.uri());
-      ingested.computeIfAbsent(List.of(SidecarFlow.source(zip.entry()), zip.rule().name(), content.run(),
+      ingested.computeIfAbsent(List.of(zip.entry().sourceDid(), zip.rule().name(), content.run(),
           content.datasetType()), k -> new ArrayList<>()).addAll(content.dataIds());
     }
     List<Settlement> settlements = new ArrayList<>();

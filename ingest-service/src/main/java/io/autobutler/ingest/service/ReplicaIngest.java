@@ -161,7 +161,7 @@ public class ReplicaIngest {
   /** Every event of a batch given up on to the dead-letter topic; those of its replicas still pending, rejected. */
   private void deadLetterBatch(List<Delivered> batch, Backoff.GaveUp gaveUp) throws Exception {
     for (Delivered d : batch) {
-      deadLetters.send(new DeadLetter(Topics.RUCIO_REPLICAS, d.partition(), d.offset(), sourceKey(d.event()),
+      deadLetters.send(new DeadLetter(Topics.RUCIO_REPLICAS, d.partition(), d.offset(), d.event().key(),
           d.value(), gaveUp.causeClass(), gaveUp.getMessage()));
     }
     indexSchema.ensure();
@@ -394,7 +394,7 @@ public class ReplicaIngest {
   }
 
   private DeadLetter deadLetter(Entry entry, Delivered delivered, String cause, String reason) {
-    String key = sourceKey(entry.event());
+    String key = entry.sourceDid();
     if (delivered != null) {
       return new DeadLetter(Topics.RUCIO_REPLICAS, delivered.partition(), delivered.offset(), key, delivered.value(),
           cause, reason);
@@ -402,12 +402,6 @@ public class ReplicaIngest {
     // It waited in the ledger: its event is rebuilt from what the ledger recorded of it.
     return new DeadLetter(Topics.RUCIO_REPLICAS, -1, -1L, key, EventJson.write(entry.event()), cause,
         entry.pfn() + ": " + reason);
-  }
-
-  /** The key the watcher gives a replica event: its Rucio dataset, or the file's DID when it has none. */
-  private static String sourceKey(io.autobutler.core.event.ReplicaEvent event) {
-    return event.datasetName() != null ? event.datasetScope() + ":" + event.datasetName()
-        : event.scope() + ":" + event.name();
   }
 
   private void logUnmatched(Collection<Entry> unmatched) {
