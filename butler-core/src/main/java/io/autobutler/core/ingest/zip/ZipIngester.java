@@ -34,6 +34,7 @@ import io.autobutler.core.registry.RegistryException;
 import io.autobutler.core.registry.collections.CollectionRecord;
 import io.autobutler.core.registry.collections.CollectionType;
 import io.autobutler.core.registry.datasets.DatasetManager;
+import io.autobutler.core.registry.datasets.DatasetManager.Definition;
 import io.autobutler.core.registry.datasets.DatasetManager.FileRecord;
 import io.autobutler.core.registry.datasets.DatasetManager.NewDataset;
 import io.autobutler.core.registry.datasets.DatasetType;
@@ -261,8 +262,8 @@ public final class ZipIngester {
     }
 
     // Datasets there already, by UUID: a whole zip is skipped or refused, a part of one is refused (daf_butler).
-    Map<UUID, String> existing = existingDefinitions(c, planned);
-    Map<UUID, String> claimed = new HashMap<>();
+    Map<UUID, Definition> existing = existingDefinitions(c, planned);
+    Map<UUID, Definition> claimed = new HashMap<>();
     Map<String, UUID> claimedKeys = new HashMap<>();
     List<Planned> accepted = new ArrayList<>();
     int unchanged = 0;
@@ -404,34 +405,33 @@ public final class ZipIngester {
     return type;
   }
 
-  /** {@code type@{data ID key} in run} of the datasets the registry has among the zips', by UUID. */
-  private static Map<UUID, String> existingDefinitions(Connection c, List<Planned> zips) throws SQLException {
+  /** The definitions the registry holds for the zips' dataset UUIDs, by UUID. */
+  private static Map<UUID, Definition> existingDefinitions(Connection c, List<Planned> zips) throws SQLException {
     List<UUID> ids = new ArrayList<>();
     zips.forEach(zip -> zip.datasets().values().forEach(list -> list.forEach(d -> ids.add(d.id()))));
-    Map<UUID, String> existing = new HashMap<>();
-    DatasetManager.definitions(c, ids).forEach((id, definition) -> existing.put(id, definition.toString()));
-    return existing;
+    return DatasetManager.definitions(c, ids);
   }
 
-  private static String definition(TypeAndRun key, Map<String, DatasetType> types, NewDataset dataset) {
-    return key.datasetType() + "@{" + DatasetManager.dataIdKey(types.get(key.datasetType()), dataset.dataId())
-        + "} in run " + key.run();
+  private static Definition definition(TypeAndRun key, Map<String, DatasetType> types, NewDataset dataset) {
+    return new Definition(key.datasetType(), key.run(),
+        DatasetManager.dataIdKey(types.get(key.datasetType()), dataset.dataId()));
   }
 
   /**
    * How many of the zip's datasets the registry (or an earlier zip of this call) has already; one with the same UUID
    * but another dataset type, run or data ID is a conflict.
    */
-  private static int known(Planned zip, Map<String, DatasetType> types, Map<UUID, String> existing,
-                           Map<UUID, String> claimed) {
+  private static int known(Planned zip, Map<String, DatasetType> types, Map<UUID, Definition> existing,
+                           Map<UUID, Definition> claimed) {
     int known = 0;
     for (Map.Entry<TypeAndRun, List<NewDataset>> entry : zip.datasets().entrySet()) {
       for (NewDataset dataset : entry.getValue()) {
-        String there = existing.containsKey(dataset.id()) ? existing.get(dataset.id()) : claimed.get(dataset.id());
+        Definition there = existing.containsKey(dataset.id()) ? existing.get(dataset.id())
+            : claimed.get(dataset.id());
         if (there == null) {
           continue;
         }
-        String wanted = definition(entry.getKey(), types, dataset);
+        Definition wanted = definition(entry.getKey(), types, dataset);
         if (!there.equals(wanted)) {
           throw conflict("Conflicting definition for dataset " + dataset.id() + ": the registry"
               + " has " + there + ", the zip has " + wanted + ".");
