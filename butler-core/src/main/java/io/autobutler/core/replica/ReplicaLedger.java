@@ -10,10 +10,12 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -45,21 +47,32 @@ public final class ReplicaLedger {
   }
 
   /**
-   * What recording a batch found: how many replicas were new, and the entry of every replica of the batch as it
-   * stands after the batch (a replica recorded earlier keeps its state).
+   * What recording a batch found: how many replicas were new, the entry of every replica of the batch as it stands
+   * after the batch (a replica recorded earlier keeps its state), and, for the directories asked about, what earlier
+   * batches left there: their pending replicas, and which of those directories already held the file asked about.
    */
-  public record Recorded(int added, List<Entry> entries) {
+  public record Recorded(int added, List<Entry> entries, List<Entry> pendingBefore, Set<String> holdingBefore) {
   }
 
   /** Records a batch of replica events in one statement and returns their entries with it (no second read). */
   public Recorded record(List<ReplicaEvent> events) throws SQLException {
+    return record(events, Set.of(), "");
+  }
+
+  /**
+   * Records a batch of replica events and, in the same statement, reads what earlier batches left in
+   * {@code directories}: their pending replicas and whether each holds a replica named {@code fileName} (e.g.
+   * {@code _index.json}). The statement sees the ledger as it was before the batch, so a directory whose files all
+   * come in this batch costs one index probe and returns nothing.
+   */
+  public Recorded record(List<ReplicaEvent> events, Set<String> directories, String fileName) throws SQLException {
     // One row per key: ON CONFLICT cannot touch the same row twice in one statement.
     Map<String, ReplicaEvent> unique = new LinkedHashMap<>();
     for (ReplicaEvent e : events) {
       unique.put(e.scope() + '\u0000' + e.name() + '\u0000' + e.rse(), e);
     }
     if (unique.isEmpty()) {
-      return new Recorded(0, List.of());
+      return new Recorded(0, List.of(), List.of(), Set.of());
     }
     int n = unique.size();
     String[][] text = new String[9][n];
@@ -78,30 +91,59 @@ public final class ReplicaLedger {
       bytes[i] = e.bytes();
       i++;
     }
-    String sql = "INSERT INTO " + schema + ".replica"
+    // The last column tells the batch's rows (true: inserted, false: seen before) from earlier ones (NULL).
+    String sql = "WITH batch AS (INSERT INTO " + schema + ".replica"
         + " (scope, name, rse, pfn, adler32, dataset_scope, dataset_name, metadata, source, bytes)"
         + " SELECT s, n, r, p, a, ds, dn, m::jsonb, src, b FROM unnest(?::text[], ?::text[], ?::text[], ?::text[],"
         + " ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[]) AS t(s, n, r, p, a, ds, dn, m, src, b)"
         + " ON CONFLICT (scope, name, rse) DO UPDATE SET last_seen = now(), pfn = EXCLUDED.pfn"
-        + " RETURNING " + ENTRY_COLUMNS + ", (xmax = 0)";
+        + " RETURNING " + ENTRY_COLUMNS + ", (xmax = 0) AS added)"
+        + " SELECT * FROM batch UNION ALL SELECT " + ENTRY_COLUMNS + ", NULL FROM " + schema + ".replica"
+        + " WHERE directory = ANY (?) AND (state = 'pending' OR pfn = directory || ?)";
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       for (int column = 0; column < text.length; column++) {
         ps.setArray(column + 1, c.createArrayOf("text", text[column]));
       }
       Array bytesArray = c.createArrayOf("bigint", bytes);
       ps.setObject(text.length + 1, bytesArray, Types.ARRAY);
+      ps.setArray(text.length + 2, c.createArrayOf("text", directories.toArray()));
+      ps.setString(text.length + 3, fileName);
       int inserted = 0;
       List<Entry> entries = new ArrayList<>(n);
+      Map<Key, Entry> before = new LinkedHashMap<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          entries.add(entry(rs));
-          if (rs.getBoolean(ENTRY_COLUMN_COUNT + 1)) {
-            inserted++;
+          Entry entry = entry(rs);
+          boolean added = rs.getBoolean(ENTRY_COLUMN_COUNT + 1);
+          if (rs.wasNull()) {
+            before.put(entry.key(), entry);
+          } else {
+            entries.add(entry);
+            if (added) {
+              inserted++;
+            }
           }
         }
       }
-      return new Recorded(inserted, entries);
+      // An earlier row of a replica the batch holds again is the batch's to report.
+      entries.forEach(e -> before.remove(e.key()));
+      List<Entry> pendingBefore = new ArrayList<>();
+      Set<String> holdingBefore = new HashSet<>();
+      for (Entry e : before.values()) {
+        if (e.pfn().equals(e.directory() + fileName)) {
+          holdingBefore.add(e.directory());
+        }
+        if (e.state() == State.PENDING) {
+          pendingBefore.add(e);
+        }
+      }
+      return new Recorded(inserted, entries, pendingBefore, holdingBefore);
     }
+  }
+
+  /** The directory a PFN lies in, with its trailing {@code /}: as the ledger's {@code directory} column has it. */
+  public static String directoryOf(String pfn) {
+    return pfn.substring(0, pfn.lastIndexOf('/') + 1);
   }
 
   /** The recorded replicas of one Rucio dataset, by file name. */
@@ -155,6 +197,10 @@ public final class ReplicaLedger {
 
   /** A replica's identity. */
   public record Key(String scope, String name, String rse) {
+
+    public static Key of(ReplicaEvent event) {
+      return new Key(event.scope(), event.name(), event.rse());
+    }
   }
 
   /**

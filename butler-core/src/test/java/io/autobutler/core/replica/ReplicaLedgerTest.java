@@ -72,4 +72,43 @@ class ReplicaLedgerTest {
     ledger.settle(List.of(new Settlement(key("shard1.fits"), State.REJECTED, "conflict", null)));
     assertThat(ledger.entries(List.of(key("shard1.fits"))).get(0).state()).isEqualTo(State.REJECTED);
   }
+
+  private static ReplicaEvent raw(String directory, String file) {
+    String name = "LSSTComCam/" + directory + "/" + file;
+    return new ReplicaEvent("raw", name, "IN2P3_RAW_DISK", "davs://host/raw/" + name, 10L, "0000abcd", "raw",
+        "Dataset/LSSTComCam/raw/x", null, null, "poll", Instant.now());
+  }
+
+  private static String directory(String directory) {
+    return "davs://host/raw/LSSTComCam/" + directory + "/";
+  }
+
+  @Test
+  void recordingReturnsWhatEarlierBatchesLeftInTheDirectoriesAskedAbout() throws Exception {
+    // earlier batches: d1's raws without their index; d2's index without its raws; d3 whole and settled
+    ledger.record(List.of(raw("d1", "r1.fits"), raw("d1", "r2.fits"), raw("d2", "_index.json"),
+        raw("d3", "_index.json"), raw("d3", "r1.fits")));
+    ledger.settle(List.of(new Settlement(Key.of(raw("d3", "r1.fits")), State.INGESTED, null, UUID.randomUUID()),
+        new Settlement(Key.of(raw("d3", "_index.json")), State.INGESTED, null, null)));
+
+    ReplicaLedger.Recorded recorded = ledger.record(
+        List.of(raw("d1", "_index.json"), raw("d1", "r2.fits"), raw("d2", "r1.fits"), raw("d3", "r2.fits"),
+            raw("d4", "r1.fits")),
+        java.util.Set.of(directory("d1"), directory("d2"), directory("d3"), directory("d4")), "_index.json");
+
+    assertThat(recorded.added()).isEqualTo(4);
+    assertThat(recorded.entries()).extracting(Entry::key).containsExactlyInAnyOrder(Key.of(raw("d1", "_index.json")),
+        Key.of(raw("d1", "r2.fits")), Key.of(raw("d2", "r1.fits")), Key.of(raw("d3", "r2.fits")),
+        Key.of(raw("d4", "r1.fits")));
+    // d1's r1 waited; r2 is the batch's again, so it is not reported twice; d2's index is pending too
+    assertThat(recorded.pendingBefore()).extracting(Entry::key)
+        .containsExactlyInAnyOrder(Key.of(raw("d1", "r1.fits")), Key.of(raw("d2", "_index.json")));
+    // d2 and d3 held their index before the batch; d1's comes with it; d4 has none
+    assertThat(recorded.holdingBefore()).containsExactlyInAnyOrder(directory("d2"), directory("d3"));
+
+    // without directories, nothing of earlier batches is read
+    ReplicaLedger.Recorded plain = ledger.record(List.of(raw("d4", "r2.fits")));
+    assertThat(plain.pendingBefore()).isEmpty();
+    assertThat(plain.holdingBefore()).isEmpty();
+  }
 }

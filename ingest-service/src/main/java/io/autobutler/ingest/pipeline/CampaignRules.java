@@ -10,6 +10,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import io.autobutler.core.event.DatasetEvent;
+import io.autobutler.core.event.ReplicaEvent;
 import io.autobutler.core.manifest.CampaignManifest;
 import io.autobutler.core.manifest.CampaignManifest.DatasetTypeSpec;
 import io.autobutler.core.manifest.CampaignManifest.ReplicaFacts;
@@ -63,9 +64,17 @@ public class CampaignRules {
 
   /** The rule that takes a recorded replica: matched on its scope, Rucio dataset, file name and rubin_butler. */
   public Optional<Rule> ruleFor(ReplicaLedger.Entry replica) {
-    String name = replica.key().name();
-    return manifest.flatMap(m -> m.ruleFor(new ReplicaFacts(replica.key().scope(), replica.datasetName(),
-        name.substring(name.lastIndexOf('/') + 1), replica.rubinButler())));
+    return ruleFor(replica.key().scope(), replica.datasetName(), replica.key().name(), replica.rubinButler());
+  }
+
+  /** The rule that takes a replica as its event describes it (the same facts as its ledger entry). */
+  public Optional<Rule> ruleFor(ReplicaEvent replica) {
+    return ruleFor(replica.scope(), replica.datasetName(), replica.name(), replica.rubinButler());
+  }
+
+  private Optional<Rule> ruleFor(String scope, String datasetName, String name, String rubinButler) {
+    return manifest.flatMap(m -> m.ruleFor(new ReplicaFacts(scope, datasetName,
+        name.substring(name.lastIndexOf('/') + 1), rubinButler)));
   }
 
   /**

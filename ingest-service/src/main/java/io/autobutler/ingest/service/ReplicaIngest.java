@@ -1,5 +1,6 @@
 package io.autobutler.ingest.service;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -165,7 +166,7 @@ public class ReplicaIngest {
           d.value(), gaveUp.causeClass(), gaveUp.getMessage()));
     }
     indexSchema.ensure();
-    List<Key> keys = batch.stream().map(d -> new Key(d.event().scope(), d.event().name(), d.event().rse())).toList();
+    List<Key> keys = batch.stream().map(d -> Key.of(d.event())).toList();
     ledger.settle(ledger.entries(keys).stream().filter(e -> e.state() == State.PENDING)
         .map(e -> new Settlement(e.key(), State.REJECTED, gaveUp.getMessage(), null)).toList());
   }
@@ -193,7 +194,7 @@ public class ReplicaIngest {
         }
         Map<Key, Entry> pending = new LinkedHashMap<>();
         ledger.pendingIn(directories).forEach(e -> pending.put(e.key(), e));
-        ingestPending(target.registry(), pending, Map.of(), 0);
+        ingestPending(target.registry(), pending, new HashMap<>(), readyDirectories(pending), Map.of(), 0);
         swept += directories.size();
         if (ledger.pendingDirectoriesHolding(IndexFile.NAME, directoriesPerRound).stream()
             .anyMatch(directories::contains)) {
@@ -224,7 +225,7 @@ public class ReplicaIngest {
       Map<Key, Entry> waiting = new LinkedHashMap<>();
       ledger.waiting(limit).forEach(e -> waiting.put(e.key(), e));
       if (!waiting.isEmpty()) {
-        ingestPending(target.registry(), waiting, Map.of(), 0);
+        ingestPending(target.registry(), waiting, new HashMap<>(), readyDirectories(waiting), Map.of(), 0);
       }
       return waiting.size();
     } finally {
@@ -234,16 +235,29 @@ public class ReplicaIngest {
 
   private void processOnce(List<Delivered> batch) throws Exception {
     indexSchema.ensure();
-    ReplicaLedger.Recorded batchEntries = ledger.record(batch.stream().map(Delivered::event).toList());
+    // Each replica's rule, matched once; the directories of the batch's raws, in which the ledger looks for what
+    // earlier batches left while it records this one.
+    Map<Key, Optional<Rule>> ruleOf = new HashMap<>();
+    Set<String> rawDirectories = new HashSet<>();
+    if (rules.configured()) {
+      for (Delivered d : batch) {
+        Optional<Rule> rule = rules.ruleFor(d.event());
+        ruleOf.put(Key.of(d.event()), rule);
+        rule.filter(r -> r.action() == Action.INGEST_RAWS)
+            .ifPresent(r -> rawDirectories.add(ReplicaLedger.directoryOf(d.event().pfn())));
+      }
+    }
+    ReplicaLedger.Recorded recorded = ledger.record(batch.stream().map(Delivered::event).toList(), rawDirectories,
+        IndexFile.NAME);
     received.increment(batch.size());
-    recorded.increment(batchEntries.added());
+    this.recorded.increment(recorded.added());
     if (!rules.configured()) {
       return;
     }
     Registry registry = target.registry();
     Map<Key, Delivered> delivered = new HashMap<>();
     for (Delivered d : batch) {
-      delivered.put(new Key(d.event().scope(), d.event().name(), d.event().rse()), d);
+      delivered.put(Key.of(d.event()), d);
     }
     // A new replica of an index replaces what was read of it.
     for (Delivered d : batch) {
@@ -252,31 +266,41 @@ public class ReplicaIngest {
       }
     }
     Map<Key, Entry> pending = new LinkedHashMap<>();
-    batchEntries.entries().stream().filter(e -> e.state() == State.PENDING).forEach(e -> pending.put(e.key(), e));
-    ingestPending(registry, pending, delivered, batch.size());
+    recorded.entries().stream().filter(e -> e.state() == State.PENDING).forEach(e -> pending.put(e.key(), e));
+    // A raw directory is ready once its index is recorded, in this batch or before; its raws that earlier batches
+    // left pending go in with this one.
+    Set<String> ready = new HashSet<>(recorded.holdingBefore());
+    recorded.entries().stream().filter(RawFlow::isIndex).forEach(e -> ready.add(e.directory()));
+    recorded.pendingBefore().stream().filter(e -> ready.contains(e.directory()))
+        .forEach(e -> pending.putIfAbsent(e.key(), e));
+    ingestPending(registry, pending, ruleOf, ready, delivered, batch.size());
   }
 
   /**
-   * Settles {@code pending} replicas and the pending ones of every raw directory they make ready: classified by the
-   * manifest's rules, raws of ready directories ingested, refusals dead-lettered, summaries sent, the ledger settled
-   * last. {@code delivered} holds the Kafka records of the replicas that came in this batch (none for a sweep).
+   * The raw directories of these pending replicas whose index is recorded; their other pending replicas are added
+   * to {@code pending}. For sweeps, which start from the ledger rather than from a batch.
    */
-  private void ingestPending(Registry registry, Map<Key, Entry> pending, Map<Key, Delivered> delivered,
-                             int batchEvents) throws Exception {
-    // Each replica's rule, matched once: the manifest's globs are tried against every file of the batch.
-    Map<Key, Optional<Rule>> ruleOf = new HashMap<>();
+  private Set<String> readyDirectories(Map<Key, Entry> pending) throws SQLException {
     Set<String> rawDirectories = new LinkedHashSet<>();
     for (Entry entry : pending.values()) {
-      Optional<Rule> rule = rules.ruleFor(entry);
-      ruleOf.put(entry.key(), rule);
-      rule.filter(r -> r.action() == Action.INGEST_RAWS).ifPresent(r -> rawDirectories.add(entry.directory()));
+      rules.ruleFor(entry).filter(r -> r.action() == Action.INGEST_RAWS)
+          .ifPresent(r -> rawDirectories.add(entry.directory()));
     }
     Set<String> ready = new HashSet<>();
     for (Entry entry : ledger.pendingInDirectoriesHolding(rawDirectories, IndexFile.NAME)) {
       ready.add(entry.directory());
       pending.putIfAbsent(entry.key(), entry);
     }
+    return ready;
+  }
 
+  /**
+   * Settles {@code pending} replicas: classified by the manifest's rules ({@code ruleOf} holds those already
+   * matched), raws of {@code ready} directories (whose index is recorded) ingested, refusals dead-lettered, summaries sent, the ledger settled last. {@code delivered}
+   * holds the Kafka records of the replicas that came in this batch (none for a sweep).
+   */
+  private void ingestPending(Registry registry, Map<Key, Entry> pending, Map<Key, Optional<Rule>> ruleOf,
+                             Set<String> ready, Map<Key, Delivered> delivered, int batchEvents) throws Exception {
     List<Settlement> settlements = new ArrayList<>();
     List<DeadLetter> letters = new ArrayList<>();
     Map<Rule, List<Entry>> raws = new LinkedHashMap<>();
