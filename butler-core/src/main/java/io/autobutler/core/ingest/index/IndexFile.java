@@ -4,17 +4,21 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.autobutler.core.ingest.obsinfo.ObservationInfo;
 import io.autobutler.core.ingest.obsinfo.ObservationInfoException;
+import io.autobutler.core.ingest.obsinfo.ObservationProperty;
 
 /**
  * An {@code _index.json} as astro_metadata_translator's {@code astrometadata write-index} writes it (tag w.2025.20,
@@ -33,7 +37,13 @@ public record IndexFile(URI location, List<IndexEntry> entries) {
   static final String CONTENT_KEY = "__CONTENT__";
   static final String COMMON_KEY = "__COMMON__";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Field names are not canonicalized: an index's keys are file names, each seen once, which would only fill (and
+   * keep resetting) Jackson's symbol table.
+   */
+  private static final ObjectMapper JSON = new ObjectMapper(
+      JsonFactory.builder().disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES).build());
+  private static final Pattern ABSOLUTE_URI = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://.*");
 
   public IndexFile {
     entries = List.copyOf(entries);
@@ -71,6 +81,8 @@ public record IndexFile(URI location, List<IndexEntry> entries) {
           + " 'astrometadata write-index --content translated')");
     }
     List<IndexEntry> entries = new ArrayList<>();
+    // The common properties are decoded once, when the first entry needs them (their faults are that entry's).
+    EnumMap<ObservationProperty, Object> commonValues = null;
     Iterator<Map.Entry<String, JsonNode>> fields = root.fields();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> field = fields.next();
@@ -82,12 +94,14 @@ public record IndexFile(URI location, List<IndexEntry> entries) {
         throw new IndexFormatException(location, key, null, "an entry must be a JSON object of properties, not "
             + field.getValue().getNodeType());
       }
-      Map<String, JsonNode> merged = new LinkedHashMap<>();
-      field.getValue().fields().forEachRemaining(p -> merged.put(p.getKey(), p.getValue()));
-      common.fields().forEachRemaining(p -> merged.put(p.getKey(), p.getValue()));
       ObservationInfo info;
       try {
-        info = ObservationInfo.fromSimple(merged);
+        if (commonValues == null) {
+          commonValues = ObservationInfo.decodeSimple(common.properties());
+        }
+        EnumMap<ObservationProperty, Object> values = ObservationInfo.decodeSimple(field.getValue().properties());
+        values.putAll(commonValues); // the common ones win, as dict.update makes them; a null removes a value
+        info = ObservationInfo.of(values);
       } catch (ObservationInfoException e) {
         throw new IndexFormatException(location, key, e.property(), e.getMessage());
       }
@@ -140,7 +154,7 @@ public record IndexFile(URI location, List<IndexEntry> entries) {
    */
   static URI resolve(URI location, String key) {
     try {
-      if (key.matches("[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+      if (ABSOLUTE_URI.matcher(key).matches()) {
         return new URI(key).normalize();
       }
       if (key.isEmpty()) {

@@ -65,8 +65,18 @@ public final class ObservationInfo {
    * @throws ObservationInfoException naming the first property that is unknown or not of its JSON form
    */
   public static ObservationInfo fromSimple(Map<String, JsonNode> simple) {
+    return of(decodeSimple(simple.entrySet()));
+  }
+
+  /**
+   * The properties of a JSON ("simple") form, decoded but not yet an ObservationInfo: a property given as
+   * {@code null} maps to null, so that merged over other values ({@code dict.update}) it removes theirs.
+   *
+   * @throws ObservationInfoException naming the first property that is unknown or not of its JSON form
+   */
+  public static EnumMap<ObservationProperty, Object> decodeSimple(Iterable<Map.Entry<String, JsonNode>> simple) {
     EnumMap<ObservationProperty, Object> values = new EnumMap<>(ObservationProperty.class);
-    for (Map.Entry<String, JsonNode> entry : simple.entrySet()) {
+    for (Map.Entry<String, JsonNode> entry : simple) {
       String name = entry.getKey();
       JsonNode node = entry.getValue();
       if (name.equals("_translator")) {
@@ -77,12 +87,9 @@ public final class ObservationInfo {
       }
       ObservationProperty property = ObservationProperty.byName(name).orElseThrow(() -> new ObservationInfoException(
           name, "'" + name + "' is not an ObservationInfo property"));
-      if (node == null || node.isNull()) {
-        continue;
-      }
-      values.put(property, decode(property, node));
+      values.put(property, node == null || node.isNull() ? null : decode(property, node));
     }
-    return of(values);
+    return values;
   }
 
   /** The JSON ("simple") form, as {@code ObservationInfo.to_simple} writes it: absent properties left out. */

@@ -54,6 +54,25 @@ class IndexFileTest {
   }
 
   @Test
+  void aCommonNullRemovesWhatAnEntryHadAndEachEntryKeepsItsOwnOtherwise() {
+    IndexFile index = IndexFile.parse(URI.create("file:///d/_index.json"), "{\"__CONTENT__\": \"translated\","
+        + " \"__COMMON__\": {\"instrument\": \"LSSTComCam\", \"object\": null},"
+        + " \"a.fits\": {\"object\": \"M31\", \"detector_num\": 1}, \"b.fits\": {\"detector_num\": 2}}");
+    assertThat(index.entries()).extracting(e -> e.info().object()).containsExactly(null, null);
+    assertThat(index.entries()).extracting(e -> e.info().detectorNum()).containsExactly(1L, 2L);
+    assertThat(index.entries()).extracting(e -> e.info().instrument()).containsExactly("LSSTComCam", "LSSTComCam");
+  }
+
+  @Test
+  void aFaultyCommonPropertyIsReportedOnTheFirstEntry() {
+    assertThatThrownBy(() -> IndexFile.parse(SUBDIR, "{\"__CONTENT__\": \"translated\","
+        + " \"__COMMON__\": {\"exposure_id\": \"x\"}, \"a.fits\": {}, \"b.fits\": {}}"))
+        .isInstanceOf(IndexFormatException.class)
+        .satisfies(e -> assertThat(((IndexFormatException) e).entry()).isEqualTo("a.fits"))
+        .satisfies(e -> assertThat(((IndexFormatException) e).property()).isEqualTo("exposure_id"));
+  }
+
+  @Test
   void aHeaderOnlyIndexIsNotSupported() throws IOException {
     assertThatThrownBy(() -> IndexFile.parse(SUBDIR, resource("indexed_data/metadata_subdir/_index.json")))
         .isInstanceOf(IndexFormatException.class)
