@@ -33,9 +33,14 @@ import java.util.zip.Adler32;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.autobutler.cli.AutobutlerCommand;
@@ -50,6 +55,7 @@ import io.autobutler.cli.stack.StackOptions;
 import io.autobutler.cli.stack.StackToken;
 import io.autobutler.core.campaign.SyntheticRaws;
 import io.autobutler.core.event.EventJson;
+import io.autobutler.core.event.IngestedEvent;
 import io.autobutler.core.event.ReplicaEvent;
 import io.autobutler.core.event.Topics;
 import io.autobutler.core.ingest.index.IndexFile;
@@ -199,8 +205,7 @@ public class IngestBenchCommand implements Callable<Integer> {
     Process service = null;
     Path log = config.logsDir().resolve("bench-ingest-service.log");
     try {
-      deleteLedgerRows(db, scope);
-      deleteLedgerRows(db, warmupScope);
+      deleteLedgerRows(db, scope, warmupScope);
       service = startService(config, db, ingestJar, manifest, repo, id, log);
       awaitAssigned(bootstrap, "bench-ingest-" + id, topic, service, log);
       out.printf("ingest-service pid %d consuming %s (log %s)%n", service.pid(), topic,
@@ -209,19 +214,19 @@ public class IngestBenchCommand implements Callable<Integer> {
 
       // 3. The warm-up, untimed; then the end-to-end measurement.
       if (warmup > 0) {
-        Ingest warm = publishAndAwait(db, bootstrap, warmupEvents, warmupScope, warmupCampaign.raws(), service,
-            log, out);
+        Ingest warm = publishAndAwait(db, bootstrap, warmupEvents, warmupScope, warmupCampaign.raws(),
+            "bench.ingest." + id + ".", service, log, out);
         out.printf("warm-up: %,d raws in %,d exposures of other nights in %.2f s (not part of the figures)%n",
             warm.ingested(), warmupCampaign.exposures(), warm.elapsed().toNanos() / 1e9);
         out.flush();
       }
-      ingest = publishAndAwait(db, bootstrap, events, scope, campaign.raws(), service, log, out);
+      ingest = publishAndAwait(db, bootstrap, events, scope, campaign.raws(), "bench.ingest." + id + ".", service,
+          log, out);
     } finally {
       if (service != null) {
         ProcessControl.terminate(service.toHandle(), Duration.ofSeconds(20));
       }
-      deleteLedgerRows(db, scope);
-      deleteLedgerRows(db, warmupScope);
+      deleteLedgerRows(db, scope, warmupScope);
       deleteTopics(bootstrap, topics.keySet(), config.timeout());
     }
     long registered = countRows(db, repo + ".dataset");
@@ -412,25 +417,25 @@ public class IngestBenchCommand implements Callable<Integer> {
   }
 
   /**
-   * Publishes every event, then follows the replica ledger (settled after each registry commit) until every event
-   * is settled. Start and end are both read on the database's clock: the first event is sent right after
-   * {@code clock_timestamp()}, the end is the last {@code settled_at}.
+   * Publishes every event, then follows what the service says it did — its {@code butler.ingested} summaries and
+   * dead letters, read from Kafka so that watching costs the database nothing — and, once they account for every
+   * raw, reads the replica ledger until every event is settled. Start and end are both read on the database's
+   * clock: the first event is sent right after {@code clock_timestamp()}, the end is the last {@code settled_at}.
    */
   private Ingest publishAndAwait(Database db, String bootstrap, List<ProducerRecord<String, String>> events,
-                                 String scope, int raws, Process service, Path log, PrintWriter out)
-      throws Exception {
+                                 String scope, int raws, String topicPrefix, Process service, Path log,
+                                 PrintWriter out) throws Exception {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(512 * 1024));
-    String progressSql = "SELECT count(*) FILTER (WHERE state <> 'pending'),"
-        + " count(*) FILTER (WHERE state = 'ingested' AND dataset_id IS NOT NULL),"
-        + " count(*) FILTER (WHERE state IN ('rejected', 'skipped')), max(settled_at)"
-        + " FROM " + INDEX_SCHEMA + ".replica WHERE scope = ?";
+    String summaries = topicPrefix + Topics.BUTLER_INGESTED;
+    String deadLetters = topicPrefix + Topics.RUCIO_REPLICAS + Topics.DLQ_SUFFIX;
     try (Connection c = db.connect();
          KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
-             new StringSerializer())) {
+             new StringSerializer());
+         KafkaConsumer<String, String> outcomes = outcomeConsumer(bootstrap, List.of(summaries, deadLetters))) {
       // connections and metadata ready before the clock starts
       producer.partitionsFor(events.get(0).topic());
       OffsetDateTime first;
@@ -445,56 +450,104 @@ public class IngestBenchCommand implements Callable<Integer> {
       producer.flush();
       Duration published = Duration.ofNanos(System.nanoTime() - sendStart);
 
-      long settled = -1;
+      // Summaries may repeat (at-least-once), so they only say when to look at the ledger, which is exact.
+      String sourcePrefix = scope + ":";
+      long reported = 0;
+      long refused = 0;
+      long lastReported = -1;
       long lastChange = System.currentTimeMillis();
       long lastPrint = System.currentTimeMillis();
-      try (PreparedStatement ps = c.prepareStatement(progressSql)) {
-        ps.setString(1, scope);
-        while (true) {
-          long ingested;
-          long refused;
-          OffsetDateTime last;
-          long now;
-          try (ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            now = rs.getLong(1);
-            ingested = rs.getLong(2);
-            refused = rs.getLong(3);
-            last = rs.getObject(4, OffsetDateTime.class);
+      while (reported + refused < raws) {
+        for (ConsumerRecord<String, String> record : outcomes.poll(Duration.ofMillis(500))) {
+          if (record.topic().equals(deadLetters)) {
+            refused++;
+          } else {
+            IngestedEvent summary = EventJson.read(record.value(), IngestedEvent.class);
+            if (summary.sourceDid().startsWith(sourcePrefix)) {
+              reported += summary.count();
+            }
           }
-          if (now == events.size()) {
-            return new Ingest(ingested, refused, Duration.between(first, last), published);
-          }
-          if (now != settled) {
-            settled = now;
-            lastChange = System.currentTimeMillis();
-          } else if (System.currentTimeMillis() - lastChange > stallTimeout * 1000L) {
-            throw new CliException("ingest stalled at " + settled + " of " + events.size() + " events settled for "
-                + stallTimeout + " s; see " + log + System.lineSeparator() + ProcessControl.tail(log, 20));
-          }
-          if (!service.isAlive()) {
-            throw new CliException("the bench ingest-service exited; see " + log + System.lineSeparator()
-                + ProcessControl.tail(log, 20));
-          }
-          if (System.currentTimeMillis() - lastPrint >= 5000) {
-            out.printf("  %,d of %,d raws ingested, %,d of %,d events settled%n", ingested, raws, now, events.size());
-            out.flush();
-            lastPrint = System.currentTimeMillis();
-          }
-          // The end is the last settled_at, not when this loop sees it: polling once a second keeps the ledger
-          // scan (tens of milliseconds at 150,000 rows) from taking the database's time away from the ingest.
-          Thread.sleep(1000);
         }
+        if (reported + refused != lastReported) {
+          lastReported = reported + refused;
+          lastChange = System.currentTimeMillis();
+        } else if (System.currentTimeMillis() - lastChange > stallTimeout * 1000L) {
+          throw new CliException("ingest stalled at " + reported + " of " + raws + " raws ingested (" + refused
+              + " dead letters) for " + stallTimeout + " s; see " + log + System.lineSeparator()
+              + ProcessControl.tail(log, 20));
+        }
+        if (!service.isAlive()) {
+          throw new CliException("the bench ingest-service exited; see " + log + System.lineSeparator()
+              + ProcessControl.tail(log, 20));
+        }
+        if (System.currentTimeMillis() - lastPrint >= 5000) {
+          out.printf("  %,d of %,d raws ingested%n", reported, raws);
+          out.flush();
+          lastPrint = System.currentTimeMillis();
+        }
+      }
+      return awaitSettled(c, scope, events.size(), first, published, service, log);
+    }
+  }
+
+  /** Reads the ledger (its summaries are sent before it is settled) until every event of the scope is settled. */
+  private Ingest awaitSettled(Connection c, String scope, int events, OffsetDateTime first, Duration published,
+                              Process service, Path log) throws Exception {
+    String sql = "SELECT count(*) FILTER (WHERE state <> 'pending'),"
+        + " count(*) FILTER (WHERE state = 'ingested' AND dataset_id IS NOT NULL),"
+        + " count(*) FILTER (WHERE state IN ('rejected', 'skipped')), max(settled_at)"
+        + " FROM " + INDEX_SCHEMA + ".replica WHERE scope = ?";
+    long deadline = System.currentTimeMillis() + stallTimeout * 1000L;
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, scope);
+      while (true) {
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          if (rs.getLong(1) == events) {
+            return new Ingest(rs.getLong(2), rs.getLong(3),
+                Duration.between(first, rs.getObject(4, OffsetDateTime.class)), published);
+          }
+          if (System.currentTimeMillis() > deadline || !service.isAlive()) {
+            throw new CliException("only " + rs.getLong(1) + " of " + events + " replica events were settled; see "
+                + log + System.lineSeparator() + ProcessControl.tail(log, 20));
+          }
+        }
+        Thread.sleep(200);
       }
     }
   }
 
-  /** The bench's replicas leave the stack's ledger with the run (its repository keeps the raws). */
-  private static void deleteLedgerRows(Database db, String scope) throws SQLException {
+  /** A consumer of these topics that reads only what comes after now. */
+  private static KafkaConsumer<String, String> outcomeConsumer(String bootstrap, List<String> topics) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+        new StringDeserializer());
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (String topic : topics) {
+      consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+    }
+    consumer.assign(partitions);
+    consumer.seekToEnd(partitions);
+    partitions.forEach(consumer::position); // resolve the end now, before anything is published
+    return consumer;
+  }
+
+  /**
+   * Deletes the bench's rows from the replica ledger and vacuums it: where autovacuum is off (as on the build
+   * machines), the dead rows of earlier runs would otherwise slow every later run's ledger statements.
+   */
+  private static void deleteLedgerRows(Database db, String... scopes) throws SQLException {
     try (Connection c = db.connect();
-         PreparedStatement ps = c.prepareStatement("DELETE FROM " + INDEX_SCHEMA + ".replica WHERE scope = ?")) {
-      ps.setString(1, scope);
-      ps.executeUpdate();
+         PreparedStatement ps = c.prepareStatement("DELETE FROM " + INDEX_SCHEMA + ".replica WHERE scope = ?");
+         PreparedStatement vacuum = c.prepareStatement("VACUUM ANALYZE " + INDEX_SCHEMA + ".replica")) {
+      for (String scope : scopes) {
+        ps.setString(1, scope);
+        ps.executeUpdate();
+      }
+      vacuum.execute();
     } catch (SQLException e) {
       if (!"42P01".equals(e.getSQLState())) { // no ledger yet: nothing to delete
         throw e;
