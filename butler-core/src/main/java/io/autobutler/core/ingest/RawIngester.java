@@ -58,6 +58,7 @@ public final class RawIngester {
   public static final String STORAGE_CLASS = "Exposure";
   public static final List<String> DIMENSIONS = List.of("instrument", "detector", "exposure");
   public static final int DEFAULT_BATCH_SIZE = 5000;
+  private static final java.util.regex.Pattern ADLER32_HEX = java.util.regex.Pattern.compile("[0-9a-f]{1,8}");
 
   /**
    * A raw file to ingest.
@@ -324,7 +325,7 @@ public final class RawIngester {
       return null;
     }
     String hex = adler32.strip().toLowerCase(Locale.ROOT);
-    if (!hex.matches("[0-9a-f]{1,8}")) {
+    if (!ADLER32_HEX.matcher(hex).matches()) {
       throw new IllegalArgumentException("adler32 '" + adler32 + "' is not up to 8 hex digits");
     }
     return "adler32:" + "0".repeat(8 - hex.length()) + hex;

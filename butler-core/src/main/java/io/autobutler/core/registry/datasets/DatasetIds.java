@@ -4,10 +4,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 /**
  * Deterministic dataset IDs as daf_butler's {@code DatasetIdFactory} makes them: UUIDv5 in namespace
@@ -32,19 +31,28 @@ public final class DatasetIds {
   }
 
   private static String dataIdSuffix(Map<String, ?> requiredDataId) {
-    return new TreeMap<>(requiredDataId).entrySet().stream()
-        .map(e -> "," + e.getKey() + "=" + e.getValue())
-        .collect(Collectors.joining());
+    String[] names = requiredDataId.keySet().toArray(new String[0]);
+    Arrays.sort(names);
+    StringBuilder suffix = new StringBuilder(16 * names.length);
+    for (String name : names) {
+      suffix.append(',').append(name).append('=').append(requiredDataId.get(name));
+    }
+    return suffix.toString();
   }
 
-  /** RFC 4122 name-based UUID, version 5 (SHA-1). */
-  public static UUID uuid5(UUID namespace, String name) {
-    MessageDigest sha1;
+  /** One SHA-1 per thread: ingest computes an id per raw, and looking the algorithm up each time shows. */
+  private static final ThreadLocal<MessageDigest> SHA1 = ThreadLocal.withInitial(() -> {
     try {
-      sha1 = MessageDigest.getInstance("SHA-1");
+      return MessageDigest.getInstance("SHA-1");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-1 is required of every Java platform", e);
     }
+  });
+
+  /** RFC 4122 name-based UUID, version 5 (SHA-1). */
+  public static UUID uuid5(UUID namespace, String name) {
+    MessageDigest sha1 = SHA1.get();
+    sha1.reset();
     ByteBuffer ns = ByteBuffer.allocate(16).putLong(namespace.getMostSignificantBits())
         .putLong(namespace.getLeastSignificantBits());
     sha1.update(ns.array());

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 import io.autobutler.core.db.CopyRows;
 import io.autobutler.core.dimensions.DimensionElement;
@@ -63,8 +62,14 @@ public final class DatasetManager {
 
   /** The canonical text of a required data ID: {@code name=value} in universe order, comma-joined. */
   public static String dataIdKey(DatasetType type, Map<String, Object> requiredDataId) {
-    return type.dimensions().required().stream().map(d -> d + "=" + requiredDataId.get(d))
-        .collect(Collectors.joining(","));
+    StringBuilder key = new StringBuilder(64);
+    for (String dimension : type.dimensions().required()) {
+      if (key.length() > 0) {
+        key.append(',');
+      }
+      key.append(dimension).append('=').append(requiredDataId.get(dimension));
+    }
+    return key.toString();
   }
 
   /** Checks and normalises a data ID to the type's required dimensions (implied values given too are dropped). */
