@@ -227,7 +227,7 @@ public class IngestBenchCommand implements Callable<Integer> {
         ProcessControl.terminate(service.toHandle(), Duration.ofSeconds(20));
       }
       deleteLedgerRows(db, scope, warmupScope);
-      deleteTopics(bootstrap, topics.keySet(), config.timeout());
+      KafkaBrokerProcess.deleteTopics(bootstrap, topics.keySet(), config.timeout());
     }
     long registered = countRows(db, repo + ".dataset");
     out.printf("ingest: %,d raws in the registry (%,d rejected) in %.2f s from the first event to the last commit:"
@@ -560,16 +560,6 @@ public class IngestBenchCommand implements Callable<Integer> {
          ResultSet rs = ps.executeQuery()) {
       rs.next();
       return rs.getLong(1);
-    }
-  }
-
-  private static void deleteTopics(String bootstrap, java.util.Collection<String> topics, Duration timeout) {
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    try (Admin admin = Admin.create(props)) {
-      admin.deleteTopics(topics).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      // best effort: a left-over topic of a finished run is harmless
     }
   }
 

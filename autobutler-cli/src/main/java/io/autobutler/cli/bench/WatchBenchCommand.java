@@ -122,7 +122,13 @@ public class WatchBenchCommand implements Callable<Integer> {
     String dbPassword = embedded ? "postgres" : config.dbPassword();
     String scope = "bench" + Long.toString(System.currentTimeMillis() / 1000 % 1_000_000_000L, 36);
     String hermesTopic = RSE + "-" + scope;
-    KafkaBrokerProcess.createTopics(bootstrap, Map.of(hermesTopic, 3), config.timeout());
+    // The bench watcher announces on topics of its own, as a second watcher of a site would: the stack's
+    // ingest-service does not consume its events, so the figures are the watcher's alone.
+    String replicasTopic = "bench.watch." + scope + "." + Topics.RUCIO_REPLICAS;
+    String datasetsTopic = "bench.watch." + scope + "." + Topics.RUCIO_DATASETS;
+    KafkaBrokerProcess.createTopics(bootstrap, Map.of(hermesTopic, 3,
+        replicasTopic, Topics.all().get(Topics.RUCIO_REPLICAS), datasetsTopic, Topics.all().get(Topics.RUCIO_DATASETS)),
+        config.timeout());
     try (Connection c = DriverManager.getConnection(JdbcUrl.parse(dbUrl).jdbc(), dbUser, dbPassword);
          Statement s = c.createStatement()) {
       // a fresh ledger each run, so that the figures count this run's replicas only
@@ -170,6 +176,8 @@ public class WatchBenchCommand implements Callable<Integer> {
       watcherEnv.put("AUTOBUTLER_WATCHER_HERMES_TOPICS", hermesTopic);
       watcherEnv.put("AUTOBUTLER_WATCHER_HERMES_GROUP_ID", "bench-" + scope);
       watcherEnv.put("AUTOBUTLER_WATCHER_TRANSACTIONAL_ID", "bench-" + scope);
+      watcherEnv.put("AUTOBUTLER_WATCHER_REPLICAS_TOPIC", replicasTopic);
+      watcherEnv.put("AUTOBUTLER_WATCHER_DATASETS_TOPIC", datasetsTopic);
       watcherEnv.put("AUTOBUTLER_WATCHER_POLL_INTERVAL", "PT" + pollInterval + "S");
       watcherEnv.put("AUTOBUTLER_WATCHER_POLL_OVERLAP", "PT2S");
       // the per-batch timings of the poll, in the bench watcher's log
@@ -183,7 +191,7 @@ public class WatchBenchCommand implements Callable<Integer> {
           hermesTopic, home.relativize(logs.resolve("bench-replication-watcher.log")));
       out.flush();
 
-      try (EventReader events = new EventReader(bootstrap, scope + ":")) {
+      try (EventReader events = new EventReader(bootstrap, replicasTopic, scope + ":")) {
         // 1. Throughput through the poll path: everything lands at once, with no message.
         long landedAt = System.currentTimeMillis();
         admin(simulatorUrl, "land", Map.of("count", replicas, "hermes", false));
@@ -235,6 +243,8 @@ public class WatchBenchCommand implements Callable<Integer> {
       for (Process p : started) {
         ProcessControl.terminate(p.toHandle(), Duration.ofSeconds(20));
       }
+      KafkaBrokerProcess.deleteTopics(bootstrap, List.of(hermesTopic, replicasTopic, datasetsTopic),
+          config.timeout());
     }
     return 0;
   }
@@ -333,12 +343,12 @@ public class WatchBenchCommand implements Callable<Integer> {
     }
   }
 
-  /** The committed events of rucio.replicas whose key starts with the bench scope, from now on. */
+  /** The committed events of the bench's replica topic whose key starts with the bench scope, from now on. */
   private static final class EventReader implements AutoCloseable {
     private final KafkaConsumer<String, String> consumer;
     private final String keyPrefix;
 
-    EventReader(String bootstrap, String keyPrefix) {
+    EventReader(String bootstrap, String topic, String keyPrefix) {
       Properties props = new Properties();
       props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
       props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -346,8 +356,8 @@ public class WatchBenchCommand implements Callable<Integer> {
       props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
       this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
       this.keyPrefix = keyPrefix;
-      List<TopicPartition> partitions = consumer.partitionsFor(Topics.RUCIO_REPLICAS).stream()
-          .map(p -> new TopicPartition(Topics.RUCIO_REPLICAS, p.partition())).toList();
+      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
       consumer.assign(partitions);
       consumer.seekToEnd(partitions);
       partitions.forEach(consumer::position);

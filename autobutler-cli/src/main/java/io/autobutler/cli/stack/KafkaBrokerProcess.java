@@ -250,6 +250,20 @@ public record KafkaBrokerProcess(Path libs, Path deployDir, Path workDir, String
     }
   }
 
+  /** Deletes topics, best effort: a left-over topic of a finished run is harmless. */
+  public static void deleteTopics(String bootstrap, java.util.Collection<String> topics, Duration timeout) {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(AdminClientConfig.CLIENT_ID_CONFIG, "autobutler-cli");
+    try (Admin admin = Admin.create(props)) {
+      admin.deleteTopics(topics).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      // best effort
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Describes the topics, waiting while the broker's metadata does not know a just-created topic yet. */
   private static Map<String, TopicDescription> describe(Admin admin, Set<String> topics, Duration timeout)
       throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {

@@ -36,7 +36,6 @@ import org.jboss.logging.Logger;
 import io.autobutler.core.event.DatasetEvent;
 import io.autobutler.core.event.EventJson;
 import io.autobutler.core.event.ReplicaEvent;
-import io.autobutler.core.event.Topics;
 
 /**
  * Publishes replica and dataset events once each, across restarts, whichever source found them first.
@@ -58,10 +57,11 @@ public final class Announcer implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(Announcer.class);
   static final String BATCH_HEADER = "autobutler-batch";
-  private static final List<String> TOPICS = List.of(Topics.RUCIO_REPLICAS, Topics.RUCIO_DATASETS);
 
   private final DataSource dataSource;
   private final String schema;
+  private final String replicasTopic;
+  private final String datasetsTopic;
   private final KafkaProducer<String, String> producer;
   private final KafkaConsumer<String, String> reader;
   private final String instance = UUID.randomUUID().toString().substring(0, 8);
@@ -76,9 +76,13 @@ public final class Announcer implements AutoCloseable {
   /** Whether a batch may have been left pending (at start, after a failed send). */
   private volatile boolean mustSettle = true;
 
-  public Announcer(DataSource dataSource, String schema, String bootstrapServers, String transactionalId) {
+  /** Announces on {@code replicasTopic} ({@code rucio.replicas}) and {@code datasetsTopic} ({@code rucio.datasets}). */
+  public Announcer(DataSource dataSource, String schema, String bootstrapServers, String transactionalId,
+                   String replicasTopic, String datasetsTopic) {
     this.dataSource = dataSource;
     this.schema = schema;
+    this.replicasTopic = replicasTopic;
+    this.datasetsTopic = datasetsTopic;
     Properties producerProps = new Properties();
     producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
@@ -305,11 +309,11 @@ public final class Announcer implements AutoCloseable {
   public record Out(String topic, String key, String value) {
   }
 
-  private static List<Out> records(List<ReplicaEvent> replicas, List<DatasetEvent> datasets) {
+  private List<Out> records(List<ReplicaEvent> replicas, List<DatasetEvent> datasets) {
     List<Out> out = new ArrayList<>(replicas.size() + datasets.size());
-    replicas.forEach(e -> out.add(new Out(Topics.RUCIO_REPLICAS, e.key(), EventJson.write(e))));
+    replicas.forEach(e -> out.add(new Out(replicasTopic, e.key(), EventJson.write(e))));
     // a dataset comes after its files' replica events
-    datasets.forEach(e -> out.add(new Out(Topics.RUCIO_DATASETS, e.key(), EventJson.write(e))));
+    datasets.forEach(e -> out.add(new Out(datasetsTopic, e.key(), EventJson.write(e))));
     return out;
   }
 
@@ -348,7 +352,7 @@ public final class Announcer implements AutoCloseable {
 
   private Map<String, Long> endOffsets() {
     List<TopicPartition> partitions = new ArrayList<>();
-    for (String topic : TOPICS) {
+    for (String topic : List.of(replicasTopic, datasetsTopic)) {
       reader.partitionsFor(topic, Duration.ofSeconds(30)).forEach(p -> partitions.add(new TopicPartition(topic,
           p.partition())));
     }

@@ -41,6 +41,14 @@ public interface WatcherConfig {
   @WithDefault("watcher")
   String schema();
 
+  /** The topic of replica events (rucio.replicas); another name keeps a second watcher's events apart. */
+  @WithDefault("rucio.replicas")
+  String replicasTopic();
+
+  /** The topic of complete-dataset events (rucio.datasets). */
+  @WithDefault("rucio.datasets")
+  String datasetsTopic();
+
   /** The Kafka transactional id of the announcements: one watcher per id (a second fences the first). */
   @WithDefault("replication-watcher")
   String transactionalId();

@@ -104,7 +104,8 @@ public class WatcherRuntime {
     URI url = r.url().orElseThrow(() -> new IllegalStateException("autobutler.watcher.rucio.url is not set"));
     RucioClient rucio = new RucioClient(new RucioClient.Settings(url, r.authUrl().orElse(url), r.account(),
         r.username(), r.password(), r.tokenFile(), r.vo(), r.timeout(), r.attempts(), r.renewBefore()));
-    Announcer created = new Announcer(dataSource, config.schema(), bootstrapServers, config.transactionalId());
+    Announcer created = new Announcer(dataSource, config.schema(), bootstrapServers, config.transactionalId(),
+        config.replicasTopic(), config.datasetsTopic());
     try {
       created.settlePending();
     } catch (RuntimeException e) {
