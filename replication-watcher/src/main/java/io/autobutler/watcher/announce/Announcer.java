@@ -73,6 +73,10 @@ public final class Announcer implements AutoCloseable {
   private final Object publishLock = new Object();
   /** Batches decided and not yet published or failed: pending by design, not to be settled. */
   private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+  private static final long OFFSETS_MAX_AGE_MS = 5000;
+  /** The topics' end offsets as last read, and when (guarded by decideLock). */
+  private Map<String, Long> knownOffsets;
+  private long offsetsReadAt;
   /** Whether a batch may have been left pending (at start, after a failed send). */
   private volatile boolean mustSettle = true;
 
@@ -178,29 +182,46 @@ public final class Announcer implements AutoCloseable {
 
   /** Step 2 of {@link #announce}: sends a decided batch in one Kafka transaction, then clears it. */
   public Outcome publish(Decided batch) {
-    if (batch.batchId() < 0) {
+    return publish(List.of(batch));
+  }
+
+  /**
+   * Step 2 for several decided batches at once: one Kafka transaction for all of them (a transaction's commit costs
+   * round trips to the broker whatever its size), then their pending rows cleared in one statement. Each record
+   * keeps its own batch's header, so settling treats them one by one; they are committed or aborted together.
+   */
+  public Outcome publish(List<Decided> batches) {
+    List<Decided> real = batches.stream().filter(b -> b.batchId() >= 0).toList();
+    if (real.isEmpty()) {
       return new Outcome(List.of(), List.of());
     }
+    List<Long> ids = real.stream().map(Decided::batchId).toList();
     synchronized (publishLock) {
       long t0 = System.nanoTime();
       try {
-        send(batch.batchId(), batch.records());
+        send(real);
       } catch (RuntimeException e) {
         // left pending: settled (found on Kafka, or undone) before the next batch is decided
         mustSettle = true;
-        inFlight.remove(batch.batchId());
+        ids.forEach(inFlight::remove);
         throw e;
       }
       long t1 = System.nanoTime();
-      deleteBatch(batch.batchId());
-      inFlight.remove(batch.batchId());
-      LOG.debugf("batch %d: %d replicas, %d datasets: Kafka %d ms, done %d ms", batch.batchId(),
-          batch.replicas().size(), batch.datasets().size(), (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+      deleteBatches(ids);
+      ids.forEach(inFlight::remove);
+      List<ReplicaEvent> replicas = new ArrayList<>();
+      List<DatasetEvent> datasets = new ArrayList<>();
+      real.forEach(b -> {
+        replicas.addAll(b.replicas());
+        datasets.addAll(b.datasets());
+      });
+      LOG.debugf("batches %s: %d replicas, %d datasets: Kafka %d ms, done %d ms", ids, replicas.size(),
+          datasets.size(), (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
       synchronized (this) {
-        announcedReplicas += batch.replicas().size();
-        announcedDatasets += batch.datasets().size();
+        announcedReplicas += replicas.size();
+        announcedDatasets += datasets.size();
       }
-      return new Outcome(batch.replicas(), batch.datasets());
+      return new Outcome(replicas, datasets);
     }
   }
 
@@ -317,14 +338,16 @@ public final class Announcer implements AutoCloseable {
     return out;
   }
 
-  private void send(long batchId, List<Out> records) {
-    byte[] id = Long.toString(batchId).getBytes(StandardCharsets.UTF_8);
+  private void send(List<Decided> batches) {
     producer.beginTransaction();
     try {
-      for (Out r : records) {
-        ProducerRecord<String, String> record = new ProducerRecord<>(r.topic(), r.key(), r.value());
-        record.headers().add(BATCH_HEADER, id);
-        producer.send(record);
+      for (Decided batch : batches) {
+        byte[] id = Long.toString(batch.batchId()).getBytes(StandardCharsets.UTF_8);
+        for (Out r : batch.records()) {
+          ProducerRecord<String, String> record = new ProducerRecord<>(r.topic(), r.key(), r.value());
+          record.headers().add(BATCH_HEADER, id);
+          producer.send(record);
+        }
       }
       producer.commitTransaction();
     } catch (RuntimeException e) {
@@ -333,33 +356,43 @@ public final class Announcer implements AutoCloseable {
       } catch (RuntimeException abortFailed) {
         e.addSuppressed(abortFailed);
       }
-      throw new IllegalStateException("cannot publish batch " + batchId + " on Kafka (kept pending, settled before"
-          + " the next batch): " + e.getMessage(), e);
+      throw new IllegalStateException("cannot publish batches " + batches.stream().map(Decided::batchId).toList()
+          + " on Kafka (kept pending, settled before the next batch): " + e.getMessage(), e);
     }
   }
 
-  private void deleteBatch(long batchId) {
+  private void deleteBatches(List<Long> batchIds) {
     try (Connection c = dataSource.getConnection();
-         PreparedStatement s = c.prepareStatement("DELETE FROM " + schema + ".pending_batches WHERE id = ?")) {
-      s.setLong(1, batchId);
+         PreparedStatement s = c.prepareStatement("DELETE FROM " + schema + ".pending_batches WHERE id = ANY (?)")) {
+      s.setArray(1, c.createArrayOf("bigint", batchIds.toArray()));
       s.executeUpdate();
     } catch (SQLException e) {
-      // The batch is on Kafka; a later settlePending finds it there and only deletes it.
+      // The batches are on Kafka; a later settlePending finds them there and only deletes them.
       mustSettle = true;
-      LOG.warnf("batch %d is published but still marked pending: %s", batchId, e.getMessage());
+      LOG.warnf("batches %s are published but still marked pending: %s", batchIds, e.getMessage());
     }
   }
 
+  /**
+   * Where a batch decided now will land at the earliest: the topics' end offsets, read at most every
+   * {@link #OFFSETS_MAX_AGE_MS} (any earlier end is a valid start for reading a batch back, only a longer one; a
+   * round trip to the broker per batch is not). Read anew when a topic's partitions change.
+   */
   private Map<String, Long> endOffsets() {
     List<TopicPartition> partitions = new ArrayList<>();
     for (String topic : List.of(replicasTopic, datasetsTopic)) {
       reader.partitionsFor(topic, Duration.ofSeconds(30)).forEach(p -> partitions.add(new TopicPartition(topic,
           p.partition())));
     }
-    Map<String, Long> offsets = new LinkedHashMap<>();
-    reader.endOffsets(partitions, Duration.ofSeconds(30)).forEach((tp, offset) -> offsets.put(tp.toString(),
-        offset));
-    return offsets;
+    long now = System.currentTimeMillis();
+    if (knownOffsets == null || now - offsetsReadAt > OFFSETS_MAX_AGE_MS || knownOffsets.size() != partitions.size()) {
+      Map<String, Long> offsets = new LinkedHashMap<>();
+      reader.endOffsets(partitions, Duration.ofSeconds(30)).forEach((tp, offset) -> offsets.put(tp.toString(),
+          offset));
+      knownOffsets = offsets;
+      offsetsReadAt = now;
+    }
+    return knownOffsets;
   }
 
   /**
@@ -392,7 +425,7 @@ public final class Announcer implements AutoCloseable {
     for (long id : pending.keySet()) {
       if (published.contains(id)) {
         LOG.infof("pending batch %d was on Kafka already", id);
-        deleteBatch(id);
+        deleteBatches(List.of(id));
       } else {
         undo(id);
       }

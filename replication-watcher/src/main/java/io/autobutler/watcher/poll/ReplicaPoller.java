@@ -11,8 +11,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -65,7 +67,7 @@ public final class ReplicaPoller implements AutoCloseable {
    * The poll path is a pipeline, so that listing, the ledger check with the metadata fetch, PostgreSQL and Kafka of
    * different batches overlap (each waits mostly on another process): the poll thread lists; {@code preparing}
    * checks the ledger, fetches metadata and decides a batch in PostgreSQL, several batches at once; {@code
-   * publishing} sends the decided batches to Kafka, one transaction at a time.
+   * publishing} sends the decided batches to Kafka, one transaction at a time, with every batch decided by then.
    */
   private static final int PREPARING_THREADS = 3;
   /** Batches between listing and Kafka at most: bounds the memory a large listing takes. */
@@ -165,6 +167,33 @@ public final class ReplicaPoller implements AutoCloseable {
     });
   }
 
+  /** A batch decided in PostgreSQL, waiting for the Kafka transaction that announces it. */
+  private record DecidedBatch(Announcer.Decided decided, CompletableFuture<Integer> announced) {
+  }
+
+  private final Queue<DecidedBatch> decidedBatches = new ConcurrentLinkedQueue<>();
+
+  /**
+   * On the publishing thread: every batch decided by now goes in one Kafka transaction (a transaction's commit
+   * costs round trips whatever its size, so under load several batches share one); a run that finds none left
+   * (an earlier run took them) does nothing.
+   */
+  private void publishDecided() {
+    List<DecidedBatch> group = new ArrayList<>();
+    for (DecidedBatch b; group.size() < MAX_IN_FLIGHT && (b = decidedBatches.poll()) != null; ) {
+      group.add(b);
+    }
+    if (group.isEmpty()) {
+      return;
+    }
+    try {
+      announcer.publish(group.stream().map(DecidedBatch::decided).toList());
+      group.forEach(b -> b.announced().complete(b.decided().replicas().size()));
+    } catch (RuntimeException e) {
+      group.forEach(b -> b.announced().completeExceptionally(e));
+    }
+  }
+
   /** Replicas found, handed to the pipeline every {@code batchSize}. */
   private final class Batch {
     final Map<String, ReplicaEvent> pending = new LinkedHashMap<>();
@@ -190,8 +219,17 @@ public final class ReplicaPoller implements AutoCloseable {
       }
       List<ReplicaEvent> found = List.copyOf(pending.values());
       pending.clear();
-      inFlight.add(CompletableFuture.supplyAsync(() -> announcer.decide(prepare(found), List.of()), preparing)
-          .thenApplyAsync(decided -> announcer.publish(decided).replicas().size(), publishing));
+      CompletableFuture<Integer> outcome = new CompletableFuture<>();
+      CompletableFuture.supplyAsync(() -> announcer.decide(prepare(found), List.of()), preparing)
+          .whenComplete((decided, error) -> {
+            if (error != null) {
+              outcome.completeExceptionally(error);
+            } else {
+              decidedBatches.add(new DecidedBatch(decided, outcome));
+              publishing.execute(ReplicaPoller.this::publishDecided);
+            }
+          });
+      inFlight.add(outcome);
       while (inFlight.size() >= MAX_IN_FLIGHT) {
         announced += result(inFlight.poll());
       }
