@@ -47,18 +47,18 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ./autobutler bench watch}: against the running local stack's Kafka and PostgreSQL, starts the Rucio
- * simulator and a replication-watcher of its own pointed at it (a fresh scope and state schema each run), lands
- * replicas, and measures what the watcher turns into events on {@code rucio.replicas}: the throughput through the
- * poll path, and the delay from "AVAILABLE at the RSE" to the event through the Hermes path (and, for comparison,
- * through the poll path alone).
+ * simulator and a replication-watcher of its own pointed at it (a fresh scope, state schema and topics each run),
+ * lands warm-up replicas first (untimed), then replicas, and measures what the watcher turns into replica events:
+ * the throughput through the poll path, and the delay from "AVAILABLE at the RSE" to the event through the Hermes
+ * path (and, for comparison, through the poll path alone).
  */
 @Command(name = "watch", mixinStandardHelpOptions = true,
     description = {"Starts the Rucio simulator and a second replication-watcher (own port, schema watcher_bench,"
-        + " a new scope per run) against the stack of ./autobutler up, lands --replicas replicas at once with no"
-        + " Hermes message and times their events, then lands --waves waves of --wave-size replicas with Hermes"
-        + " messages and measures each one's delay from AVAILABLE to its event (then up to 5 waves without"
-        + " message, through the poll alone). The events go to the stack's"
-        + " rucio.replicas like any other.",
+        + " a new scope and topics per run) against the stack of ./autobutler up, lets it announce --warmup replicas"
+        + " (untimed), lands --replicas replicas at once with no Hermes message and times their events, then lands"
+        + " --waves waves of --wave-size replicas with Hermes messages and measures each one's delay from AVAILABLE"
+        + " to its event (then up to 5 waves without message, through the poll alone). The events go to topics of"
+        + " the bench's own (bench.watch.<scope>.rucio.replicas), which the stack's ingest-service does not read.",
         "Last line: watch replicas_per_s=<n> p95_latency_ms=<n>"})
 public class WatchBenchCommand implements Callable<Integer> {
 
@@ -74,6 +74,11 @@ public class WatchBenchCommand implements Callable<Integer> {
   @Option(names = "--replicas", defaultValue = "100000", description = "Replicas landed at once for the poll-path"
       + " throughput (default 100,000).")
   int replicas;
+
+  @Option(names = "--warmup", defaultValue = "50000", description = "Replicas of other datasets announced first,"
+      + " untimed, so that the timing sees the watcher as it runs for days, its code compiled by the JIT"
+      + " (default 50,000; 0: none).")
+  int warmup;
 
   @Option(names = "--files-per-dataset", defaultValue = "1000", description = "Files per Rucio dataset (default 1000).")
   int filesPerDataset;
@@ -150,13 +155,19 @@ public class WatchBenchCommand implements Callable<Integer> {
       int datasets = Math.max(1, (replicas + filesPerDataset - 1) / filesPerDataset);
       int waveFiles = (waves + Math.min(waves, 5)) * waveSize;
       int waveDatasets = Math.max(1, (waveFiles + filesPerDataset - 1) / filesPerDataset);
+      int warmupDatasets = warmup == 0 ? 0 : Math.max(1, (warmup + filesPerDataset - 1) / filesPerDataset);
       long generateStart = System.nanoTime();
+      // The catalogue lands files in the order they were generated: the warm-up's come first.
+      if (warmup > 0) {
+        admin(simulatorUrl, "campaign", Map.of("scope", scope, "datasetPrefix", "Dataset/Bench/warmup_",
+            "datasets", warmupDatasets, "filesPerDataset", Math.min(filesPerDataset, warmup), "fileBytes", 64));
+      }
       admin(simulatorUrl, "campaign", Map.of("scope", scope, "datasetPrefix", "Dataset/Bench/poll_",
           "datasets", datasets, "filesPerDataset", Math.min(filesPerDataset, replicas), "fileBytes", 64));
       admin(simulatorUrl, "campaign", Map.of("scope", scope, "datasetPrefix", "Dataset/Bench/hermes_",
           "datasets", waveDatasets, "filesPerDataset", Math.min(filesPerDataset, waveFiles), "fileBytes", 64));
-      out.printf("simulator %s: scope %s, %d + %d datasets generated in %.1f s%n", simulatorUrl, scope, datasets,
-          waveDatasets, (System.nanoTime() - generateStart) / 1e9);
+      out.printf("simulator %s: scope %s, %d + %d + %d datasets generated in %.1f s%n", simulatorUrl, scope,
+          warmupDatasets, datasets, waveDatasets, (System.nanoTime() - generateStart) / 1e9);
       out.flush();
 
       int watcherPort = freePort();
@@ -192,6 +203,16 @@ public class WatchBenchCommand implements Callable<Integer> {
       out.flush();
 
       try (EventReader events = new EventReader(bootstrap, replicasTopic, scope + ":")) {
+        // 0. The warm-up, untimed: a fresh JVM spends its first seconds compiling.
+        if (warmup > 0) {
+          long warmStart = System.nanoTime();
+          admin(simulatorUrl, "land", Map.of("count", warmupDatasets * Math.min(filesPerDataset, warmup),
+              "hermes", false));
+          int warmed = events.await(warmupDatasets * Math.min(filesPerDataset, warmup), Duration.ofMinutes(10)).size();
+          out.printf("warm-up: %,d replicas announced in %.1f s (not part of the figures)%n", warmed,
+              (System.nanoTime() - warmStart) / 1e9);
+          out.flush();
+        }
         // 1. Throughput through the poll path: everything lands at once, with no message.
         long landedAt = System.currentTimeMillis();
         admin(simulatorUrl, "land", Map.of("count", replicas, "hermes", false));

@@ -25,6 +25,7 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
@@ -48,7 +49,12 @@ import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 public final class RucioClient {
 
   private static final Logger LOG = Logger.getLogger(RucioClient.class);
-  static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Field names are not canonicalized: Rucio keys a replica's {@code pfns} by the PFN itself, a new name on every
+   * line, which would only fill (and keep rehashing) Jackson's symbol table.
+   */
+  static final ObjectMapper JSON = new ObjectMapper(
+      JsonFactory.builder().disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES).build());
   /** Rucio's date format (common/utils.py DATE_FORMAT), with the literal suffix UTC. */
   public static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'UTC'",
       Locale.ENGLISH).withZone(ZoneOffset.UTC);
