@@ -1,6 +1,5 @@
 package io.autobutler.core.replica;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,6 +9,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,39 +46,176 @@ public final class ReplicaLedger {
     this.schema = schema;
   }
 
-  /**
-   * What recording a batch found: how many replicas were new, the entry of every replica of the batch as it stands
-   * after the batch (a replica recorded earlier keeps its state), and, for the directories asked about, what earlier
-   * batches left there: their pending replicas, and which of those directories already held the file asked about.
-   */
-  public record Recorded(int added, List<Entry> entries, List<Entry> pendingBefore, Set<String> holdingBefore) {
+  /** What recording a batch found: how many replicas were new, and the entry of every replica of the batch. */
+  public record Recorded(int added, List<Entry> entries) {
   }
 
-  /** Records a batch of replica events in one statement and returns their entries with it (no second read). */
+  /**
+   * Records a batch of replica events as pending in one statement and returns their entries with it (a replica
+   * recorded earlier keeps its state).
+   */
   public Recorded record(List<ReplicaEvent> events) throws SQLException {
-    return record(events, Set.of(), "");
+    Collection<ReplicaEvent> unique = unique(events);
+    if (unique.isEmpty()) {
+      return new Recorded(0, List.of());
+    }
+    String sql = "INSERT INTO " + schema + ".replica"
+        + " (scope, name, rse, pfn, adler32, dataset_scope, dataset_name, metadata, source, bytes)"
+        + " SELECT s, n, r, p, a, ds, dn, m::jsonb, src, b FROM unnest(?::text[], ?::text[], ?::text[], ?::text[],"
+        + " ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[]) AS t(s, n, r, p, a, ds, dn, m, src, b)"
+        + " ON CONFLICT (scope, name, rse) DO UPDATE SET last_seen = now(), pfn = EXCLUDED.pfn"
+        + " RETURNING " + ENTRY_COLUMNS + ", (xmax = 0)";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      setEventArrays(c, ps, 1, unique);
+      int inserted = 0;
+      List<Entry> entries = new ArrayList<>(unique.size());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          entries.add(entry(rs));
+          if (rs.getBoolean(ENTRY_COLUMN_COUNT + 1)) {
+            inserted++;
+          }
+        }
+      }
+      return new Recorded(inserted, entries);
+    }
   }
 
   /**
-   * Records a batch of replica events and, in the same statement, reads what earlier batches left in
-   * {@code directories}: their pending replicas and whether each holds a replica named {@code fileName} (e.g.
-   * {@code _index.json}). The statement sees the ledger as it was before the batch, so a directory whose files all
-   * come in this batch costs one index probe and returns nothing.
+   * What the ledger holds for a batch about to be processed: the entries of the batch's replicas recorded before
+   * (by key), and, in the directories asked about, what earlier batches left there: their other pending replicas,
+   * and which of those directories hold a replica named as asked (e.g. {@code _index.json}).
    */
-  public Recorded record(List<ReplicaEvent> events, Set<String> directories, String fileName) throws SQLException {
-    // One row per key: ON CONFLICT cannot touch the same row twice in one statement.
-    Map<String, ReplicaEvent> unique = new LinkedHashMap<>();
-    for (ReplicaEvent e : events) {
-      unique.put(e.scope() + '\u0000' + e.name() + '\u0000' + e.rse(), e);
-    }
+  public record Before(Map<Key, Entry> recorded, List<Entry> pendingBefore, Set<String> holdingBefore) {
+  }
+
+  /**
+   * Reads, in one statement, what {@link Before} says of a batch: a read, so that the batch is written once, with
+   * what became of it ({@link #recordOutcome}). A directory whose files all come in this batch costs one index
+   * probe and returns nothing.
+   */
+  public Before lookup(List<ReplicaEvent> events, Set<String> directories, String fileName) throws SQLException {
+    Collection<ReplicaEvent> unique = unique(events);
     if (unique.isEmpty()) {
-      return new Recorded(0, List.of(), List.of(), Set.of());
+      return new Before(Map.of(), List.of(), Set.of());
+    }
+    String sql = "SELECT " + ENTRY_COLUMNS + ", true FROM " + schema + ".replica WHERE (scope, name, rse) IN"
+        + " (SELECT * FROM unnest(?::text[], ?::text[], ?::text[]))"
+        + " UNION ALL SELECT " + ENTRY_COLUMNS + ", false FROM " + schema + ".replica"
+        + " WHERE directory = ANY (?) AND (state = 'pending' OR pfn = directory || ?)";
+    Map<Key, Entry> recorded = new HashMap<>();
+    Map<Key, Entry> around = new LinkedHashMap<>();
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setArray(1, c.createArrayOf("text", unique.stream().map(ReplicaEvent::scope).toArray()));
+      ps.setArray(2, c.createArrayOf("text", unique.stream().map(ReplicaEvent::name).toArray()));
+      ps.setArray(3, c.createArrayOf("text", unique.stream().map(ReplicaEvent::rse).toArray()));
+      ps.setArray(4, c.createArrayOf("text", directories.toArray()));
+      ps.setString(5, fileName);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Entry entry = entry(rs);
+          (rs.getBoolean(ENTRY_COLUMN_COUNT + 1) ? recorded : around).put(entry.key(), entry);
+        }
+      }
+    }
+    List<Entry> pendingBefore = new ArrayList<>();
+    Set<String> holdingBefore = new HashSet<>();
+    for (Entry e : around.values()) {
+      if (recorded.containsKey(e.key())) {
+        continue; // the batch's own
+      }
+      if (e.pfn().equals(e.directory() + fileName)) {
+        holdingBefore.add(e.directory());
+      }
+      if (e.state() == State.PENDING) {
+        pendingBefore.add(e);
+      }
+    }
+    return new Before(recorded, pendingBefore, holdingBefore);
+  }
+
+  /**
+   * Records a batch with what became of its replicas, in one statement, so that a replica is written once rather
+   * than recorded and then settled: a replica {@code settled} gets that state (a {@code skipped} one only if it is
+   * new or still pending), one {@code waiting} stays pending with the reason and the time it started waiting, and
+   * one with neither is recorded as pending if new and otherwise keeps its state. Returns how many were new.
+   */
+  public int recordOutcome(List<ReplicaEvent> events, Map<Key, Settlement> settled, Map<Key, Settlement> waiting)
+      throws SQLException {
+    Collection<ReplicaEvent> unique = unique(events);
+    if (unique.isEmpty()) {
+      return 0;
     }
     int n = unique.size();
+    String[] states = new String[n];
+    String[] reasons = new String[n];
+    String[] ids = new String[n];
+    Boolean[] decided = new Boolean[n];
+    Boolean[] waits = new Boolean[n];
+    int i = 0;
+    for (ReplicaEvent e : unique) {
+      Key key = Key.of(e);
+      Settlement s = settled.get(key);
+      Settlement w = s == null ? waiting.get(key) : null;
+      states[i] = s != null ? s.state().label() : State.PENDING.label();
+      reasons[i] = s != null ? s.reason() : w != null ? w.reason() : null;
+      ids[i] = s != null && s.datasetId() != null ? s.datasetId().toString() : null;
+      decided[i] = s != null || w != null;
+      waits[i] = w != null;
+      i++;
+    }
+    // r is the row as it was; EXCLUDED the batch's: its settled_at is set only when something was decided.
+    String keep = "EXCLUDED.settled_at IS NULL OR (EXCLUDED.state = 'skipped' AND r.state <> 'pending')";
+    String sql = "WITH written AS (INSERT INTO " + schema + ".replica AS r"
+        + " (scope, name, rse, pfn, adler32, dataset_scope, dataset_name, metadata, source, bytes, state, reason,"
+        + " dataset_id, settled_at, waiting_since)"
+        + " SELECT s, n, rs, p, a, ds, dn, m::jsonb, src, b, st, re, id::uuid,"
+        + " CASE WHEN dec THEN now() END, CASE WHEN w THEN now() END"
+        + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
+        + " ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::boolean[], ?::boolean[])"
+        + " AS t(s, n, rs, p, a, ds, dn, m, src, b, st, re, id, dec, w)"
+        + " ON CONFLICT (scope, name, rse) DO UPDATE SET last_seen = now(), pfn = EXCLUDED.pfn,"
+        + " state = CASE WHEN " + keep + " THEN r.state ELSE EXCLUDED.state END,"
+        + " reason = CASE WHEN " + keep + " THEN r.reason ELSE EXCLUDED.reason END,"
+        + " dataset_id = CASE WHEN " + keep + " THEN r.dataset_id ELSE EXCLUDED.dataset_id END,"
+        + " settled_at = CASE WHEN " + keep + " THEN r.settled_at ELSE EXCLUDED.settled_at END,"
+        + " waiting_since = CASE WHEN EXCLUDED.waiting_since IS NOT NULL"
+        + " THEN coalesce(r.waiting_since, EXCLUDED.waiting_since) ELSE r.waiting_since END"
+        + " RETURNING (xmax = 0) AS added) SELECT count(*) FILTER (WHERE added) FROM written";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      int next = setEventArrays(c, ps, 1, unique);
+      ps.setArray(next, c.createArrayOf("text", states));
+      ps.setArray(next + 1, c.createArrayOf("text", reasons));
+      ps.setArray(next + 2, c.createArrayOf("text", ids));
+      ps.setArray(next + 3, c.createArrayOf("boolean", decided));
+      ps.setArray(next + 4, c.createArrayOf("boolean", waits));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  /** The events with one per replica (the last one wins): a statement cannot touch the same row twice. */
+  private static Collection<ReplicaEvent> unique(List<ReplicaEvent> events) {
+    Map<Key, ReplicaEvent> unique = new LinkedHashMap<>();
+    for (ReplicaEvent e : events) {
+      unique.put(Key.of(e), e);
+    }
+    return unique.values();
+  }
+
+  /**
+   * Binds the ten arrays of an event's recorded columns (scope, name, rse, pfn, adler32, dataset scope and name,
+   * metadata, source, bytes) from parameter {@code first} on; returns the next parameter's index.
+   */
+  private static int setEventArrays(Connection c, PreparedStatement ps, int first, Collection<ReplicaEvent> events)
+      throws SQLException {
+    int n = events.size();
     String[][] text = new String[9][n];
     Long[] bytes = new Long[n];
     int i = 0;
-    for (ReplicaEvent e : unique.values()) {
+    for (ReplicaEvent e : events) {
       text[0][i] = e.scope();
       text[1][i] = e.name();
       text[2][i] = e.rse();
@@ -91,54 +228,11 @@ public final class ReplicaLedger {
       bytes[i] = e.bytes();
       i++;
     }
-    // The last column tells the batch's rows (true: inserted, false: seen before) from earlier ones (NULL).
-    String sql = "WITH batch AS (INSERT INTO " + schema + ".replica"
-        + " (scope, name, rse, pfn, adler32, dataset_scope, dataset_name, metadata, source, bytes)"
-        + " SELECT s, n, r, p, a, ds, dn, m::jsonb, src, b FROM unnest(?::text[], ?::text[], ?::text[], ?::text[],"
-        + " ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[]) AS t(s, n, r, p, a, ds, dn, m, src, b)"
-        + " ON CONFLICT (scope, name, rse) DO UPDATE SET last_seen = now(), pfn = EXCLUDED.pfn"
-        + " RETURNING " + ENTRY_COLUMNS + ", (xmax = 0) AS added)"
-        + " SELECT * FROM batch UNION ALL SELECT " + ENTRY_COLUMNS + ", NULL FROM " + schema + ".replica"
-        + " WHERE directory = ANY (?) AND (state = 'pending' OR pfn = directory || ?)";
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int column = 0; column < text.length; column++) {
-        ps.setArray(column + 1, c.createArrayOf("text", text[column]));
-      }
-      Array bytesArray = c.createArrayOf("bigint", bytes);
-      ps.setObject(text.length + 1, bytesArray, Types.ARRAY);
-      ps.setArray(text.length + 2, c.createArrayOf("text", directories.toArray()));
-      ps.setString(text.length + 3, fileName);
-      int inserted = 0;
-      List<Entry> entries = new ArrayList<>(n);
-      Map<Key, Entry> before = new LinkedHashMap<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          Entry entry = entry(rs);
-          boolean added = rs.getBoolean(ENTRY_COLUMN_COUNT + 1);
-          if (rs.wasNull()) {
-            before.put(entry.key(), entry);
-          } else {
-            entries.add(entry);
-            if (added) {
-              inserted++;
-            }
-          }
-        }
-      }
-      // An earlier row of a replica the batch holds again is the batch's to report.
-      entries.forEach(e -> before.remove(e.key()));
-      List<Entry> pendingBefore = new ArrayList<>();
-      Set<String> holdingBefore = new HashSet<>();
-      for (Entry e : before.values()) {
-        if (e.pfn().equals(e.directory() + fileName)) {
-          holdingBefore.add(e.directory());
-        }
-        if (e.state() == State.PENDING) {
-          pendingBefore.add(e);
-        }
-      }
-      return new Recorded(inserted, entries, pendingBefore, holdingBefore);
+    for (int column = 0; column < text.length; column++) {
+      ps.setArray(first + column, c.createArrayOf("text", text[column]));
     }
+    ps.setObject(first + text.length, c.createArrayOf("bigint", bytes), Types.ARRAY);
+    return first + text.length + 1;
   }
 
   /** The directory a PFN lies in, with its trailing {@code /}: as the ledger's {@code directory} column has it. */
@@ -221,6 +315,20 @@ public final class ReplicaLedger {
     public ReplicaEvent event() {
       return new ReplicaEvent(key.scope(), key.name(), key.rse(), pfn, bytes, adler32, datasetScope, datasetName,
           rubinButler, rubinSidecar, source, firstSeen == null ? null : firstSeen.toInstant());
+    }
+
+    /** The entry of a replica first seen in this event, as {@link #recordOutcome} records it: pending. */
+    public static Entry of(ReplicaEvent e) {
+      return new Entry(Key.of(e), e.pfn(), e.bytes(), e.adler32(), e.datasetScope(), e.datasetName(),
+          e.rubinButler(), e.rubinSidecar(), e.source() == null ? "unknown" : e.source(),
+          (e.observedAt() == null ? java.time.Instant.now() : e.observedAt()).atOffset(java.time.ZoneOffset.UTC),
+          directoryOf(e.pfn()), State.PENDING, null, null);
+    }
+
+    /** This entry with the PFN a later event gives (recording a replica again keeps the latest PFN). */
+    public Entry withPfn(String newPfn) {
+      return newPfn.equals(pfn) ? this : new Entry(key, newPfn, bytes, adler32, datasetScope, datasetName,
+          rubinButler, rubinSidecar, source, firstSeen, directoryOf(newPfn), state, reason, datasetId);
     }
   }
 

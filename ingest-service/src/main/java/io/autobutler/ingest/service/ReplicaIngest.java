@@ -22,6 +22,7 @@ import org.jboss.logging.Logger;
 
 import io.autobutler.core.event.EventJson;
 import io.autobutler.core.event.IngestedEvent;
+import io.autobutler.core.event.ReplicaEvent;
 import io.autobutler.core.event.Topics;
 import io.autobutler.core.ingest.index.IndexFile;
 import io.autobutler.core.manifest.CampaignManifest.Action;
@@ -98,7 +99,7 @@ public class ReplicaIngest {
       new java.util.concurrent.ConcurrentHashMap<>());
 
   /** A replica event as consumed: the original record value is what a dead letter carries. */
-  public record Delivered(io.autobutler.core.event.ReplicaEvent event, String value, int partition, long offset) {
+  public record Delivered(ReplicaEvent event, String value, int partition, long offset) {
   }
 
   public ReplicaIngest(ReplicaLedger ledger, IndexSchema indexSchema, CampaignRules rules, TargetRepository target,
@@ -159,16 +160,26 @@ public class ReplicaIngest {
     }
   }
 
-  /** Every event of a batch given up on to the dead-letter topic; those of its replicas still pending, rejected. */
+  /**
+   * Every event of a batch given up on to the dead-letter topic; its replicas recorded as rejected, but for those
+   * an earlier delivery settled.
+   */
   private void deadLetterBatch(List<Delivered> batch, Backoff.GaveUp gaveUp) throws Exception {
     for (Delivered d : batch) {
       deadLetters.send(new DeadLetter(Topics.RUCIO_REPLICAS, d.partition(), d.offset(), d.event().key(),
           d.value(), gaveUp.causeClass(), gaveUp.getMessage()));
     }
     indexSchema.ensure();
-    List<Key> keys = batch.stream().map(d -> Key.of(d.event())).toList();
-    ledger.settle(ledger.entries(keys).stream().filter(e -> e.state() == State.PENDING)
-        .map(e -> new Settlement(e.key(), State.REJECTED, gaveUp.getMessage(), null)).toList());
+    List<ReplicaEvent> events = batch.stream().map(Delivered::event).toList();
+    Map<Key, Entry> known = ledger.lookup(events, Set.of(), IndexFile.NAME).recorded();
+    Map<Key, Settlement> rejected = new HashMap<>();
+    for (ReplicaEvent event : events) {
+      Entry entry = known.get(Key.of(event));
+      if (entry == null || entry.state() == State.PENDING) {
+        rejected.put(Key.of(event), new Settlement(Key.of(event), State.REJECTED, gaveUp.getMessage(), null));
+      }
+    }
+    recorded.increment(ledger.recordOutcome(events, rejected, Map.of()));
   }
 
   /**
@@ -194,7 +205,7 @@ public class ReplicaIngest {
         }
         Map<Key, Entry> pending = new LinkedHashMap<>();
         ledger.pendingIn(directories).forEach(e -> pending.put(e.key(), e));
-        ingestPending(target.registry(), pending, new HashMap<>(), readyDirectories(pending), Map.of(), 0);
+        settle(ingestPending(target.registry(), pending, new HashMap<>(), readyDirectories(pending), Map.of()));
         swept += directories.size();
         if (ledger.pendingDirectoriesHolding(IndexFile.NAME, directoriesPerRound).stream()
             .anyMatch(directories::contains)) {
@@ -225,7 +236,7 @@ public class ReplicaIngest {
       Map<Key, Entry> waiting = new LinkedHashMap<>();
       ledger.waiting(limit).forEach(e -> waiting.put(e.key(), e));
       if (!waiting.isEmpty()) {
-        ingestPending(target.registry(), waiting, new HashMap<>(), readyDirectories(waiting), Map.of(), 0);
+        settle(ingestPending(target.registry(), waiting, new HashMap<>(), readyDirectories(waiting), Map.of()));
       }
       return waiting.size();
     } finally {
@@ -235,45 +246,73 @@ public class ReplicaIngest {
 
   private void processOnce(List<Delivered> batch) throws Exception {
     indexSchema.ensure();
-    // Each replica's rule, matched once; the directories of the batch's raws, in which the ledger looks for what
-    // earlier batches left while it records this one.
-    Map<Key, Optional<Rule>> ruleOf = new HashMap<>();
-    Set<String> rawDirectories = new HashSet<>();
-    if (rules.configured()) {
-      for (Delivered d : batch) {
-        Optional<Rule> rule = rules.ruleFor(d.event());
-        ruleOf.put(Key.of(d.event()), rule);
-        rule.filter(r -> r.action() == Action.INGEST_RAWS)
-            .ifPresent(r -> rawDirectories.add(ReplicaLedger.directoryOf(d.event().pfn())));
-      }
-    }
-    ReplicaLedger.Recorded recorded = ledger.record(batch.stream().map(Delivered::event).toList(), rawDirectories,
-        IndexFile.NAME);
+    List<ReplicaEvent> events = batch.stream().map(Delivered::event).toList();
     received.increment(batch.size());
-    this.recorded.increment(recorded.added());
     if (!rules.configured()) {
+      recorded.increment(ledger.record(events).added());
       return;
     }
+    // Each replica's rule, matched once; the directories of the batch's raws, in which the ledger looks for what
+    // earlier batches left.
+    Map<Key, Optional<Rule>> ruleOf = new HashMap<>();
+    Set<String> rawDirectories = new HashSet<>();
+    for (ReplicaEvent event : events) {
+      Optional<Rule> rule = rules.ruleFor(event);
+      ruleOf.put(Key.of(event), rule);
+      rule.filter(r -> r.action() == Action.INGEST_RAWS)
+          .ifPresent(r -> rawDirectories.add(ReplicaLedger.directoryOf(event.pfn())));
+    }
+    ReplicaLedger.Before before = ledger.lookup(events, rawDirectories, IndexFile.NAME);
     Registry registry = target.registry();
     Map<Key, Delivered> delivered = new HashMap<>();
     for (Delivered d : batch) {
       delivered.put(Key.of(d.event()), d);
-    }
-    // A new replica of an index replaces what was read of it.
-    for (Delivered d : batch) {
+      // A new replica of an index replaces what was read of it.
       if (d.event().pfn().endsWith("/" + IndexFile.NAME)) {
         indexes.forget(d.event().pfn().substring(0, d.event().pfn().length() - IndexFile.NAME.length()));
       }
     }
+    // The batch's replicas to process: the new ones and those recorded before that are still pending. A raw
+    // directory is ready once its index is recorded, in this batch or before; its raws that earlier batches left
+    // pending go in with this one.
     Map<Key, Entry> pending = new LinkedHashMap<>();
-    recorded.entries().stream().filter(e -> e.state() == State.PENDING).forEach(e -> pending.put(e.key(), e));
-    // A raw directory is ready once its index is recorded, in this batch or before; its raws that earlier batches
-    // left pending go in with this one.
-    Set<String> ready = new HashSet<>(recorded.holdingBefore());
-    recorded.entries().stream().filter(RawFlow::isIndex).forEach(e -> ready.add(e.directory()));
-    recorded.pendingBefore().stream().filter(e -> ready.contains(e.directory()))
+    Set<String> ready = new HashSet<>(before.holdingBefore());
+    for (ReplicaEvent event : events) {
+      Entry known = before.recorded().get(Key.of(event));
+      Entry entry = known == null ? Entry.of(event) : known.withPfn(event.pfn());
+      if (RawFlow.isIndex(entry)) {
+        ready.add(entry.directory());
+      }
+      if (entry.state() == State.PENDING) {
+        pending.put(entry.key(), entry);
+      }
+    }
+    before.pendingBefore().stream().filter(e -> ready.contains(e.directory()))
         .forEach(e -> pending.putIfAbsent(e.key(), e));
-    ingestPending(registry, pending, ruleOf, ready, delivered, batch.size());
+    Outcome outcome = ingestPending(registry, pending, ruleOf, ready, delivered);
+    // The batch's replicas are written once, with what became of them; those of earlier batches are settled.
+    Map<Key, Settlement> settled = new HashMap<>();
+    Map<Key, Settlement> waiting = new HashMap<>();
+    List<Settlement> settledBefore = new ArrayList<>();
+    List<Settlement> waitingBefore = new ArrayList<>();
+    outcome.settlements().forEach(st -> {
+      if (delivered.containsKey(st.key())) {
+        settled.put(st.key(), st);
+      } else {
+        settledBefore.add(st);
+      }
+    });
+    outcome.waiting().forEach(w -> {
+      if (delivered.containsKey(w.key())) {
+        waiting.put(w.key(), w);
+      } else {
+        waitingBefore.add(w);
+      }
+    });
+    recorded.increment(ledger.recordOutcome(events, settled, waiting));
+    ledger.settle(settledBefore);
+    ledger.keepWaiting(waitingBefore);
+    report(outcome, batch.size());
   }
 
   /**
@@ -295,12 +334,37 @@ public class ReplicaIngest {
   }
 
   /**
-   * Settles {@code pending} replicas: classified by the manifest's rules ({@code ruleOf} holds those already
-   * matched), raws of {@code ready} directories (whose index is recorded) ingested, refusals dead-lettered, summaries sent, the ledger settled last. {@code delivered}
-   * holds the Kafka records of the replicas that came in this batch (none for a sweep).
+   * What became of the replicas a batch or a sweep took: the ledger's settlements and the replicas that keep
+   * waiting, for the caller to write (last: after the registry commit, the dead letters and the summaries), and the
+   * counts it then reports.
    */
-  private void ingestPending(Registry registry, Map<Key, Entry> pending, Map<Key, Optional<Rule>> ruleOf,
-                             Set<String> ready, Map<Key, Delivered> delivered, int batchEvents) throws Exception {
+  private record Outcome(List<Settlement> settlements, List<Settlement> waiting, int raws, int sidecars, int zips,
+                         int unmatched, int deadLetters) {
+  }
+
+  /** The ledger settled with a sweep's outcome, then its counts reported. */
+  private void settle(Outcome outcome) throws SQLException {
+    ledger.settle(outcome.settlements());
+    ledger.keepWaiting(outcome.waiting());
+    report(outcome, 0);
+  }
+
+  private void report(Outcome outcome, int batchEvents) {
+    metrics.ingested(Action.INGEST_RAWS.label(), outcome.raws());
+    metrics.ingested(Action.SIDECAR.label(), outcome.sidecars());
+    metrics.ingested(Action.INGEST_ZIP.label(), outcome.zips());
+    metrics.unmatched(outcome.unmatched());
+    progress.add(batchEvents, outcome.raws() + outcome.sidecars() + outcome.zips(), outcome.deadLetters());
+  }
+
+  /**
+   * Processes {@code pending} replicas: classified by the manifest's rules ({@code ruleOf} holds those already
+   * matched), raws of {@code ready} directories (whose index is recorded) ingested, refusals dead-lettered and
+   * summaries sent once the registry has committed; returns what the ledger must be told. {@code delivered} holds
+   * the Kafka records of the replicas that came in this batch (none for a sweep).
+   */
+  private Outcome ingestPending(Registry registry, Map<Key, Entry> pending, Map<Key, Optional<Rule>> ruleOf,
+                                Set<String> ready, Map<Key, Delivered> delivered) throws Exception {
     List<Settlement> settlements = new ArrayList<>();
     List<DeadLetter> letters = new ArrayList<>();
     Map<Rule, List<Entry>> raws = new LinkedHashMap<>();
@@ -391,13 +455,8 @@ public class ReplicaIngest {
     // ledger says the files are done, so a crash in between repeats them rather than losing them.
     letters.forEach(deadLetters::send);
     sendAll(summaries);
-    ledger.settle(settlements);
-    ledger.keepWaiting(waiting);
-    metrics.ingested(Action.INGEST_RAWS.label(), datasets);
-    metrics.ingested(Action.SIDECAR.label(), sidecarDatasets);
-    metrics.ingested(Action.INGEST_ZIP.label(), zipDatasets);
-    metrics.unmatched(unmatched.size());
-    progress.add(batchEvents, datasets + sidecarDatasets + zipDatasets, letters.size());
+    return new Outcome(settlements, waiting, datasets, sidecarDatasets, zipDatasets, unmatched.size(),
+        letters.size());
   }
 
   /** A refused file: rejected in the ledger, and a dead letter with its event. */

@@ -106,14 +106,14 @@ class ZipPipelineTest {
     return "Dataset/LSSTCam/raw/Obs/20250614/" + obsId;
   }
 
+  /** Each replica's state in the ledger, null while it has none: the ledger records a batch once it is processed. */
   private List<ReplicaLedger.State> states(List<ReplicaEvent> events) throws Exception {
-    return events.stream().map(e -> {
-      try {
-        return ledger.entries(List.of(new ReplicaLedger.Key(e.scope(), e.name(), e.rse()))).get(0).state();
-      } catch (Exception ex) {
-        throw new IllegalStateException(ex);
-      }
-    }).toList();
+    List<ReplicaLedger.State> states = new java.util.ArrayList<>();
+    for (ReplicaEvent e : events) {
+      List<ReplicaLedger.Entry> entries = ledger.entries(List.of(ReplicaLedger.Key.of(e)));
+      states.add(entries.isEmpty() ? null : entries.get(0).state());
+    }
+    return states;
   }
 
   private static List<String> paths(Registry registry) {
