@@ -241,6 +241,40 @@ class RucioSimulatorTest {
   }
 
   @Test
+  void servesACatalogueListingInItsOrderWithItsMetadata(@org.junit.jupiter.api.io.TempDir java.nio.file.Path root)
+      throws Exception {
+    java.nio.file.Files.createDirectories(root.resolve("rse/ancillary/calib"));
+    java.nio.file.Files.writeString(root.resolve("rse/ancillary/calib/bias_S00.fits"), "a bias");
+    java.nio.file.Files.writeString(root.resolve("rse/ancillary/calib/bias_S01.fits"), "another bias");
+    java.nio.file.Files.writeString(root.resolve("listing.jsonl"), String.join("\n",
+        "{\"scope\":\"ancillary\",\"name\":\"calib/bias_S01.fits\",\"dataset\":\"Dataset/listed/DM-1\","
+            + "\"file\":\"rse/ancillary/calib/bias_S01.fits\",\"meta\":{\"rubin_butler\":\"data_product\"}}",
+        "{\"scope\":\"ancillary\",\"name\":\"calib/bias_S00.fits\",\"dataset\":\"Dataset/listed/DM-1\","
+            + "\"file\":\"rse/ancillary/calib/bias_S00.fits\"}", ""));
+    assertThat(simulator.catalogue().addListing(root.resolve("listing.jsonl")))
+        .isEqualTo(new Catalogue.Summary(1, 2));
+
+    simulator.landDataset("ancillary", "Dataset/listed/DM-1", false, 0);
+    List<JsonNode> files = lines(get("/dids/ancillary/Dataset%2Flisted%2FDM-1/files").body());
+    assertThat(files).extracting(f -> f.path("name").asText())
+        .containsExactly("calib/bias_S01.fits", "calib/bias_S00.fits");
+    assertThat(files.get(0).path("bytes").asLong()).isEqualTo(12);
+    assertThat(json(get("/dids/ancillary/calib%2Fbias_S01.fits/meta?plugin=JSON").body()).path("rubin_butler")
+        .asText()).isEqualTo("data_product");
+    assertThat(json(get("/dids/ancillary/calib%2Fbias_S00.fits/meta?plugin=JSON").body()).size()).isZero();
+    JsonNode replica = lines(post("/replicas/list", "{\"dids\":[{\"scope\":\"ancillary\",\"name\":"
+        + "\"calib/bias_S00.fits\"}]}").body()).get(0);
+    String pfn = replica.path("rses").path("IN2P3_RAW_DISK").get(0).asText();
+    assertThat(pfn).endsWith("/pnfs/in2p3.fr/lsst/instrument/ancillary/calib/bias_S00.fits");
+    assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(pfn)).build(), HttpResponse.BodyHandlers.ofString()).body())
+        .isEqualTo("a bias");
+
+    java.nio.file.Files.writeString(root.resolve("bad.jsonl"), "{\"scope\":\"ancillary\",\"name\":\"x\"}\n");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> simulator.catalogue().addListing(root.resolve(
+        "bad.jsonl"))).hasMessageContaining("bad.jsonl line 1: 'file' is missing");
+  }
+
+  @Test
   void faultsAnswerTheNextRequests() throws Exception {
     simulator.failNext(1, 500);
     HttpResponse<String> failed = get("/dids/raw/dids/search?type=dataset");
