@@ -18,13 +18,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.autobutler.cli.demo.DemoCommand;
 import picocli.CommandLine;
 
 /**
  * The acceptance test of RTN-103's procedure through the command line: a repository is built on the run's
  * {@link RealStack} with RTN-103's own commands, {@code butler} replaced by the CLI's entry point, and
  * {@code query-collections --chains=tree $REPO LSSTComCam/DP1/defaults} must print RTN-103's tree character for
- * character (every line padded to the table width; resource {@code rtn103/defaults-tree.txt}).
+ * character (every line padded to the table width; {@code deploy/campaigns/frdf-comcam/rtn103-defaults-tree.txt}).
  *
  * <p>What stands in for what RTN-103 had at the site (resources under {@code rtn103/}):
  * <ul>
@@ -203,7 +204,8 @@ class Rtn103AcceptanceTest {
 
     // ---------------------------------------------------------------------------------- RTN-103's tree
     String tree = butler("query-collections", "--chains=tree", repo, DEFAULTS);
-    String expected = readResource("defaults-tree.txt");
+    String expected = Files.readString(ProjectHome.locate(Map.of()).resolve(DemoCommand.REFERENCE_TREE),
+        StandardCharsets.UTF_8);
     assertThat(expected.lines().count()).as("the reference tree").isEqualTo(61);
     assertThat(expected.lines()).as("the reference tree's lines").allMatch(l -> l.length() == 86);
     assertThat(tree).as("query-collections --chains=tree differs from RTN-103's tree:\n%s",
