@@ -2,8 +2,6 @@ package io.autobutler.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,7 +25,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +36,6 @@ import io.autobutler.cli.demo.DemoCommand;
 import io.autobutler.cli.stack.JdbcUrl;
 import io.autobutler.cli.stack.PostgresServer;
 import io.autobutler.core.campaign.CampaignGenerator;
-import picocli.CommandLine;
 
 /**
  * RTN-103's campaign end to end, twice over the same replicas: {@code ./autobutler demo --scale small} on a stack of
@@ -65,11 +61,6 @@ class DemoCampaignTest {
   private static final List<String> DIMENSION_TABLES = List.of("instrument", "physical_filter", "detector", "day_obs",
       "\"group\"", "exposure", "visit_system", "visit", "visit_definition", "visit_system_membership",
       "visit_detector_region", "skymap", "tract", "patch");
-
-  record Output(int code, String out, String err) {
-  }
-
-  private final List<String> transcript = new ArrayList<>();
 
   @Test
   void theEventDrivenPathBuildsTheRepositoryRtn103sCommandsBuild(@TempDir Path work) throws Exception {
@@ -97,31 +88,33 @@ class DemoCampaignTest {
     ExecutorService background = Executors.newSingleThreadExecutor();
     long began = System.nanoTime();
     try {
-      Future<Output> demo = background.submit(() -> cli(stackEnv, "demo", "--scale", "small", "--wait", "4"));
+      Future<ButlerSession.Output> demo = background.submit(() -> ButlerSession.execute(stackEnv, "demo", "--scale",
+          "small", "--wait", "4"));
 
       // ------------------------------------------------------------------- RTN-103's commands
       // the repository's setup as soon as catalog-service answers (beside the demo's own setup), the data once the
       // whole campaign has landed
-      awaitTrue(() -> demo.isDone() || answers(catalog + "/api/repositories"), "catalog-service serving");
+      ButlerSession.awaitTrue(() -> demo.isDone() || answers(catalog + "/api/repositories"), PATIENCE,
+          "catalog-service serving");
       assertThat(demo.isDone()).as("the demo stopped early: %s", demo.isDone() ? demo.get() : null).isFalse();
       Properties recorded = RealStack.Stack.readProperties(state.resolve("run/stack.properties"));
       JdbcUrl registry = JdbcUrl.parse(recorded.getProperty("postgres.effective.url"));
-      Map<String, String> cliEnv = Map.of("AUTOBUTLER_CATALOG_URL", catalog,
+      ButlerSession cli = new ButlerSession(Map.of("AUTOBUTLER_CATALOG_URL", catalog,
           "AUTOBUTLER_TOKEN", Files.readString(state.resolve("token")).strip(),
-          "AUTOBUTLER_STATE_DIR", Files.createDirectories(work.resolve("cli-state")).toString());
-      rtn103Setup(cliEnv, registry.display(), work);
+          "AUTOBUTLER_STATE_DIR", Files.createDirectories(work.resolve("cli-state")).toString()));
+      rtn103Setup(cli, registry.display(), work);
       phase("RTN-103's setup", began);
       Path campaign = state.resolve("demo/small");
-      awaitTrue(() -> demo.isDone() || CampaignGenerator.read(campaign).isPresent() && landed(simulator,
-          CampaignGenerator.read(campaign).get().files()), "the campaign landed");
+      ButlerSession.awaitTrue(() -> demo.isDone() || CampaignGenerator.read(campaign).isPresent()
+          && landed(simulator, CampaignGenerator.read(campaign).get().files()), PATIENCE, "the campaign landed");
       assertThat(demo.isDone()).as("the demo stopped early: %s", demo.isDone() ? demo.get() : null).isFalse();
       phase("campaign landed", began);
-      rtn103Data(cliEnv, simulator + "/pnfs/in2p3.fr/lsst/instrument", campaign);
+      rtn103Data(cli, simulator + "/pnfs/in2p3.fr/lsst/instrument", campaign);
       phase("RTN-103's commands", began);
-      transcript.forEach(System.err::println);
+      cli.transcript().forEach(System.err::println);
 
       // ------------------------------------------------------------------- the demo's end
-      Output demoOutput = demo.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+      ButlerSession.Output demoOutput = demo.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
       phase("demo", began);
       assertThat(demoOutput.code()).as("demo:\n%s\n%s", demoOutput.out(), demoOutput.err()).isZero();
       String reference = Files.readString(ROOT.resolve(DemoCommand.REFERENCE_TREE), StandardCharsets.UTF_8);
@@ -129,7 +122,7 @@ class DemoCampaignTest {
           + "LSSTComCam/DP1/defaults\n" + reference + "(identical to RTN-103's tree")
           .contains("--limit 0 | wc -l\n4655\n").contains("--limit 0 | wc -l\n604\n")
           .containsPattern("\\[ *[0-9.]+ s\\] landed 5,642/5,642 files · announced 5,642 · ingested 5,123 datasets");
-      assertThat(butler(cliEnv, "query-collections", "--chains=tree", REPO_PARENT + CLI_REPO,
+      assertThat(cli.butler("query-collections", "--chains=tree", REPO_PARENT + CLI_REPO,
           "LSSTComCam/DP1/defaults")).isEqualTo(reference);
 
       // ------------------------------------------------------------------- the same repository twice
@@ -143,57 +136,57 @@ class DemoCampaignTest {
   }
 
   /** RTN-103's procedure up to the data: create, register-instrument, register-skymap. */
-  private void rtn103Setup(Map<String, String> env, String registryDb, Path work) throws Exception {
+  private static void rtn103Setup(ButlerSession cli, String registryDb, Path work) throws Exception {
     String repo = REPO_PARENT + CLI_REPO;
     String seed = Files.readString(Path.of(Rtn103AcceptanceTest.resource("butler-seed_ccms1.yaml")))
         .replace("db: postgresql://ccpglsstprod.in2p3.fr:6552/lsstprod", "db: " + registryDb)
         .replace("namespace: ccms1", "namespace: " + CLI_REPO)
         .replace("/lsst/butler/ccms1\"", "/lsst/butler/" + CLI_REPO + "\"");
-    butler(env, "create", "--seed-config", Files.writeString(work.resolve("butler-seed_ccms1.yaml"), seed).toString(),
+    cli.butler("create", "--seed-config", Files.writeString(work.resolve("butler-seed_ccms1.yaml"), seed).toString(),
         "--override", repo);
-    butler(env, "register-instrument", repo, "lsst.obs.lsst.LsstComCam");
-    butler(env, "register-skymap", "--config-file",
+    cli.butler("register-instrument", repo, "lsst.obs.lsst.LsstComCam");
+    cli.butler("register-skymap", "--config-file",
         ROOT.resolve("deploy/campaigns/frdf-comcam/lsst_cells_v1.skymap.config").toString(), repo);
   }
 
   /** The rest of RTN-103's procedure, {@code $DATA} being where the simulator serves the site's files. */
-  private void rtn103Data(Map<String, String> env, String data, Path campaign) {
+  private static void rtn103Data(ButlerSession cli, String data, Path campaign) {
     String repo = REPO_PARENT + CLI_REPO;
-    butler(env, "ingest-raws", "--fail-fast", "--transfer", "direct", repo, data + "/raw/LSSTComCam");
-    butler(env, "define-visits", repo, "LSSTComCam", "--collections", "LSSTComCam/raw/all");
-    butler(env, "write-curated-calibrations", repo, "lsst.obs.lsst.LsstComCam", "--label", "DM-48650");
+    cli.butler("ingest-raws", "--fail-fast", "--transfer", "direct", repo, data + "/raw/LSSTComCam");
+    cli.butler("define-visits", repo, "LSSTComCam", "--collections", "LSSTComCam/raw/all");
+    cli.butler("write-curated-calibrations", repo, "lsst.obs.lsst.LsstComCam", "--label", "DM-48650");
     List<String> calib = new ArrayList<>();
     for (String ticket : CampaignGenerator.tickets()) {
-      butler(env, "import", repo, data + "/ancillary", "--export-file",
+      cli.butler("import", repo, data + "/ancillary", "--export-file",
           campaign.resolve(CampaignGenerator.ticketExportFile(ticket)).toString(), "--transfer", "direct");
       calib.add("LSSTComCam/calib/" + ticket);
     }
     calib.addAll(List.of("LSSTComCam/calib/DM-48650", "LSSTComCam/calib/DM-48650/unbounded"));
-    butler(env, "collection-chain", repo, "LSSTComCam/calib", String.join(",", calib));
-    butler(env, "register-dataset-type", repo, "the_monster_20240904", "SimpleCatalog", "htm7");
-    butler(env, "ingest-files", repo, "the_monster_20240904", CampaignGenerator.REFCAT_2024_RUN, "--prefix",
+    cli.butler("collection-chain", repo, "LSSTComCam/calib", String.join(",", calib));
+    cli.butler("register-dataset-type", repo, "the_monster_20240904", "SimpleCatalog", "htm7");
+    cli.butler("ingest-files", repo, "the_monster_20240904", CampaignGenerator.REFCAT_2024_RUN, "--prefix",
         data + "/raw/refcats/the_monster_20240904/", "--transfer", "direct",
         campaign.resolve(CampaignGenerator.REFCAT_2024_TABLE).toString());
-    butler(env, "register-dataset-type", repo, "the_monster_20250219", "SimpleCatalog", "htm7");
-    butler(env, "ingest-files", repo, "the_monster_20250219", CampaignGenerator.REFCAT_2025_RUN, "--prefix",
+    cli.butler("register-dataset-type", repo, "the_monster_20250219", "SimpleCatalog", "htm7");
+    cli.butler("ingest-files", repo, "the_monster_20250219", CampaignGenerator.REFCAT_2025_RUN, "--prefix",
         data + "/raw/refcats/the_monster_20250219/", "--transfer", "direct",
         campaign.resolve(CampaignGenerator.REFCAT_2025_TABLE).toString());
-    butler(env, "collection-chain", repo, "refcats",
+    cli.butler("collection-chain", repo, "refcats",
         CampaignGenerator.REFCAT_2024_RUN + "," + CampaignGenerator.REFCAT_2025_RUN);
-    butler(env, "import", repo, "--export-file", campaign.resolve(CampaignGenerator.MODELS_EXPORT_FILE).toString(),
+    cli.butler("import", repo, "--export-file", campaign.resolve(CampaignGenerator.MODELS_EXPORT_FILE).toString(),
         "--transfer", "direct", data + "/ancillary/");
-    butler(env, "collection-chain", repo, "pretrained_models", CampaignGenerator.MODELS_RUN);
-    butler(env, "import", repo, "--export-file", campaign.resolve(CampaignGenerator.FGCM_EXPORT_FILE).toString(),
+    cli.butler("collection-chain", repo, "pretrained_models", CampaignGenerator.MODELS_RUN);
+    cli.butler("import", repo, "--export-file", campaign.resolve(CampaignGenerator.FGCM_EXPORT_FILE).toString(),
         "--transfer", "direct", data + "/ancillary/");
-    butler(env, "collection-chain", repo, "LSSTComCam/calib/fgcmcal", CampaignGenerator.FGCM_RUN);
-    butler(env, "import", repo, "--export-file", campaign.resolve(CampaignGenerator.SSO_EXPORT_FILE).toString(),
+    cli.butler("collection-chain", repo, "LSSTComCam/calib/fgcmcal", CampaignGenerator.FGCM_RUN);
+    cli.butler("import", repo, "--export-file", campaign.resolve(CampaignGenerator.SSO_EXPORT_FILE).toString(),
         "--transfer", "direct", data + "/ancillary/");
-    butler(env, "associate", repo, Rtn103AcceptanceTest.SSO_TAGGED, "--collections", "u/*/dp1_ephem_2*", "-d",
+    cli.butler("associate", repo, Rtn103AcceptanceTest.SSO_TAGGED, "--collections", "u/*/dp1_ephem_2*", "-d",
         "preloaded_DRP_SsObjects", "--where", "instrument='LSSTComCam'");
     // RTN-103's site script selected DP1-RC3's exposures; the manifest stands in the science raws for them
-    butler(env, "associate", repo, Rtn103AcceptanceTest.RAW_TAGGED, "--collections", "LSSTComCam/raw/all", "-d",
+    cli.butler("associate", repo, Rtn103AcceptanceTest.RAW_TAGGED, "--collections", "LSSTComCam/raw/all", "-d",
         "raw", "--where", "exposure.observation_type='science'");
-    butler(env, "collection-chain", repo, Rtn103AcceptanceTest.DEFAULTS, Rtn103AcceptanceTest.RAW_TAGGED
+    cli.butler("collection-chain", repo, Rtn103AcceptanceTest.DEFAULTS, Rtn103AcceptanceTest.RAW_TAGGED
         + ",LSSTComCam/calib,refcats,skymaps,pretrained_models,LSSTComCam/calib/fgcmcal,"
         + Rtn103AcceptanceTest.SSO_TAGGED);
   }
@@ -291,7 +284,7 @@ class DemoCampaignTest {
   private static void stop(Map<String, String> env, Path state) throws Exception {
     Properties recorded = RealStack.Stack.readProperties(state.resolve("run/stack.properties"));
     List<Long> pids = RealStack.Stack.recordedPids(state);
-    Output down = cli(env, "down");
+    ButlerSession.Output down = ButlerSession.execute(env, "down");
     ProcessHandle.allProcesses().filter(p -> RealStack.Stack.isOf(p, state)).forEach(ProcessHandle::destroyForcibly);
     pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
     if ("server".equals(recorded.getProperty("postgres.kind"))) {
@@ -299,36 +292,6 @@ class DemoCampaignTest {
     }
     assertThat(down.code()).as("down: %s%s", down.out(), down.err()).isZero();
     assertThat(down.out()).contains("stopped rucio-simulator", "stopped catalog-service", "stopped kafka");
-  }
-
-  private String butler(Map<String, String> env, String... args) {
-    long began = System.nanoTime();
-    Output output = cli(env, args);
-    transcript.add(String.format("$ butler %s  -> %d (%.1f s)", String.join(" ", args), output.code(),
-        (System.nanoTime() - began) / 1e9));
-    assertThat(output.code()).as("exit code of 'butler %s'\nstdout:\n%s\nstderr:\n%s\ncommands so far:\n%s",
-        String.join(" ", args), output.out(), output.err(), String.join("\n", transcript)).isZero();
-    return output.out();
-  }
-
-  private static Output cli(Map<String, String> env, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = AutobutlerCommand.commandLine(env);
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int code = cl.execute(args);
-    return new Output(code, out.toString(), err.toString());
-  }
-
-  private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + PATIENCE.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not reached in " + PATIENCE.toSeconds() + " s: " + what);
-      }
-      Thread.sleep(500);
-    }
   }
 
   private static void phase(String name, long began) {

@@ -3,8 +3,6 @@ package io.autobutler.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +17,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.autobutler.cli.demo.DemoCommand;
-import picocli.CommandLine;
 
 /**
  * The acceptance test of RTN-103's procedure through the command line: a repository is built on the run's
@@ -72,7 +69,7 @@ class Rtn103AcceptanceTest {
 
   private final RealStack.Stack stack;
   private final Map<String, String> env = new HashMap<>();
-  private final List<String> transcript = new ArrayList<>();
+  private ButlerSession session;
 
   Rtn103AcceptanceTest(RealStack.Stack stack) {
     this.stack = stack;
@@ -80,29 +77,13 @@ class Rtn103AcceptanceTest {
     env.put("AUTOBUTLER_TOKEN", stack.token());
   }
 
-  /** What one command printed. */
-  record Output(int code, String out, String err) {
-  }
-
-  /** Runs one command through the CLI's entry point. */
-  private Output run(String... args) {
-    env.put("AUTOBUTLER_STATE_DIR", state.toString());
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = AutobutlerCommand.commandLine(env);
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int code = cl.execute(args);
-    transcript.add("$ butler " + String.join(" ", args) + "  -> " + code);
-    return new Output(code, out.toString(), err.toString());
-  }
-
   /** Runs one command that must succeed; returns its stdout. */
   private String butler(String... args) {
-    Output output = run(args);
-    assertThat(output.code()).as("exit code of 'butler %s'\nstdout:\n%s\nstderr:\n%s\ncommands so far:\n%s",
-        String.join(" ", args), output.out(), output.err(), String.join("\n", transcript)).isZero();
-    return output.out();
+    if (session == null) {
+      env.put("AUTOBUTLER_STATE_DIR", state.toString());
+      session = new ButlerSession(env);
+    }
+    return session.butler(args);
   }
 
   /** A file of src/test/resources/rtn103/, by absolute name. */

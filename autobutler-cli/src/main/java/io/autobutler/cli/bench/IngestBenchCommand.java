@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,7 +26,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import java.util.zip.Adler32;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -40,6 +38,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.autobutler.cli.AutobutlerCommand;
 import io.autobutler.cli.CliException;
+import io.autobutler.cli.Folders;
 import io.autobutler.cli.repo.CatalogClient;
 import io.autobutler.cli.stack.JdbcUrl;
 import io.autobutler.cli.stack.KafkaBrokerProcess;
@@ -261,7 +260,7 @@ public class IngestBenchCommand implements Callable<Integer> {
       out.println("reusing the campaign written earlier under " + root);
       return SyntheticRaws.indexed(raws, SEED, dataRoot(root), firstNight);
     }
-    deleteTree(root);
+    Folders.deleteTree(root);
     long start = System.nanoTime();
     SyntheticRaws.IndexedCampaign campaign = SyntheticRaws.writeIndexed(raws, SEED, root, firstNight);
     Files.writeString(marker, expected);
@@ -517,17 +516,6 @@ public class IngestBenchCommand implements Callable<Integer> {
       admin.deleteTopics(topics).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       // best effort: a left-over topic of a finished run is harmless
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
     }
   }
 

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +22,7 @@ import java.util.stream.Stream;
 
 import io.autobutler.cli.AutobutlerCommand;
 import io.autobutler.cli.CliException;
+import io.autobutler.cli.Folders;
 import io.autobutler.cli.stack.JdbcUrl;
 import io.autobutler.cli.stack.LocalStack;
 import io.autobutler.cli.stack.PidFile;
@@ -165,7 +165,7 @@ public class DemoCommand implements Callable<Integer> {
     } else {
       out.printf(Locale.ROOT, "Generating the %s campaign in %s …%n", size.label(), folder);
       out.flush();
-      deleteTree(folder);
+      Folders.deleteTree(folder);
       long t = System.nanoTime();
       campaign = CampaignGenerator.write(size, folder);
       how = String.format(Locale.ROOT, "generated in %.1f s", seconds(t));
@@ -351,17 +351,6 @@ public class DemoCommand implements Callable<Integer> {
     }
     String uri = folder.toAbsolutePath().normalize().toUri().toString();
     return uri.endsWith("/") ? uri : uri + "/";
-  }
-
-  private static void deleteTree(Path folder) throws IOException {
-    if (!Files.exists(folder)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(folder)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 
   private static Path rel(StackConfig config, Path path) {
