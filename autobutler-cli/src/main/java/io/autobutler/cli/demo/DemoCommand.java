@@ -59,7 +59,9 @@ import picocli.CommandLine.Spec;
             + "the repository holds the whole campaign. Then prints query-collections --chains=tree of "
             + "LSSTComCam/DP1/defaults (RTN-103's tree), the raw and science-raw counts, the verifier's summary, and "
             + "where to look next. Each scale has a database of its own (<database>_demo_<scale>); running the demo "
-            + "again finds its campaign in place. './autobutler down' stops everything."})
+            + "again finds its campaign in place. './autobutler down' stops everything.",
+        "",
+        "The stack options are up's; --manifest is not used (the demo writes its campaign's own)."})
 public class DemoCommand implements Callable<Integer> {
 
   /** The repository RTN-103 builds (namespace ccms1), as the manifest names it. */
