@@ -99,6 +99,11 @@ final class CampaignProgress {
       missing.add("repository " + repository + " not created yet");
       return missing;
     }
+    if (state.path("passes").asLong(0) == 0) {
+      // the setup comes before the first pass: lsst_cells_v1's 1.9 million patches take a while
+      missing.add("catalog-service's setup of " + repository + " (instrument, skymap, curated calibrations)");
+      return missing;
+    }
     for (JsonNode chain : state.path("chains")) {
       if (!chain.path("missing").isEmpty()) {
         missing.add("chain " + chain.path("name").asText() + " lacks " + join(chain.path("missing")));

@@ -238,7 +238,7 @@ public class DemoCommand implements Callable<Integer> {
           figure(figures.announced()), figure(figures.ingested()),
           figures.verified() == null ? "—" : figures.verified());
       boolean done = missing.isEmpty() || System.nanoTime() > deadline;
-      String waiting = missing.isEmpty() ? "" : " · waiting for " + missing.get(0);
+      String waiting = missing.isEmpty() ? "" : abbreviate(" · waiting for " + missing.get(0), 100);
       if (terminal) {
         out.print("\r" + line + abbreviate(waiting, 60) + "\u001b[K" + (done ? "\n" : ""));
       } else if (done || System.nanoTime() - lastLine > Duration.ofSeconds(5).toNanos()) {
