@@ -109,7 +109,7 @@ public class DemoCommand implements Callable<Integer> {
     CampaignGenerator.Summary campaign = campaign(size, folder, out);
 
     Path manifestFile = folder.resolve(DemoManifest.FILE_NAME);
-    JdbcUrl database = base.dbUrl().withDatabase(base.dbUrl().database() + "_demo_" + size.label());
+    JdbcUrl database = demoDatabase(base.dbUrl(), size);
     StackConfig config = base.withCampaign(database, manifestFile, folder.resolve(CampaignGenerator.CATALOGUE));
     refuseOtherStack(base, config);
     Path datastore = base.stateDir().resolve("datastore").resolve(REPOSITORY + "_" + size.label());
@@ -152,6 +152,20 @@ public class DemoCommand implements Callable<Integer> {
         repository, size.label(), landed, seconds(landingBegan), seconds(began));
     report(config, repository, campaign, out);
     return 0;
+  }
+
+  /**
+   * The scale's own database: {@code <database>_demo_<scale>}, the configured database's name without the suffix a
+   * running demo stack recorded.
+   */
+  static JdbcUrl demoDatabase(JdbcUrl configured, CampaignGenerator.Scale size) {
+    String name = configured.database();
+    for (CampaignGenerator.Scale any : CampaignGenerator.Scale.values()) {
+      if (name.endsWith("_demo_" + any.label())) {
+        name = name.substring(0, name.length() - ("_demo_" + any.label()).length());
+      }
+    }
+    return configured.withDatabase(name + "_demo_" + size.label());
   }
 
   /** The campaign of this scale in its folder: the one generated before, or a new one. */

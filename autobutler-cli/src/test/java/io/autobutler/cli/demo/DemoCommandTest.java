@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.autobutler.cli.CliException;
 import io.autobutler.cli.ProjectHome;
+import io.autobutler.cli.stack.JdbcUrl;
 import io.autobutler.core.campaign.CampaignGenerator;
 import io.autobutler.core.manifest.CampaignManifest;
 import io.autobutler.core.manifest.ManifestReader;
@@ -90,6 +91,17 @@ class DemoCommandTest {
             SIMULATOR));
       }
     }
+  }
+
+  @Test
+  void eachScaleHasADatabaseOfItsOwnWhateverARunningDemoRecorded() {
+    JdbcUrl configured = JdbcUrl.parse("jdbc:postgresql://127.0.0.1:5432/autobutler");
+    assertThat(DemoCommand.demoDatabase(configured, CampaignGenerator.Scale.SMALL).database())
+        .isEqualTo("autobutler_demo_small");
+    assertThat(DemoCommand.demoDatabase(configured.withDatabase("autobutler_demo_small"),
+        CampaignGenerator.Scale.FULL).database()).isEqualTo("autobutler_demo_full");
+    assertThat(DemoCommand.demoDatabase(configured.withDatabase("autobutler_demo_full"),
+        CampaignGenerator.Scale.FULL).database()).isEqualTo("autobutler_demo_full");
   }
 
   @Test

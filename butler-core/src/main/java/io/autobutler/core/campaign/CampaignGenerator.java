@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -185,7 +188,7 @@ public final class CampaignGenerator {
     }
 
     LocalDate labelDay() {
-      return LocalDate.parse(label.substring(0, 8), java.time.format.DateTimeFormatter.BASIC_ISO_DATE);
+      return LocalDate.parse(label.substring(0, 8), DateTimeFormatter.BASIC_ISO_DATE);
     }
   }
 
@@ -344,7 +347,7 @@ public final class CampaignGenerator {
         collections.add(name);
         String type = collection.startsWith("flat-") ? "flat" : collection;
         CalibrationType calibration = CALIBRATION_TYPES.get(type);
-        List<String> filters = !calibration.perFilter() ? java.util.Collections.singletonList(null)
+        List<String> filters = !calibration.perFilter() ? Collections.singletonList(null)
             : collection.equals("flat-all") || !collection.startsWith("flat-") ? FILTERS
             : List.of(FILTERS.stream().filter(f -> f.startsWith(collection.substring(5) + "_")).findFirst()
                 .orElseThrow());
@@ -428,7 +431,7 @@ public final class CampaignGenerator {
           .toList()));
       if (!filters.isEmpty()) {
         blocks.add(new DimensionBlock("physical_filter", COMCAM.physicalFilterRecords().stream()
-            .filter(r -> filters.contains((String) r.get("name"))).sorted(java.util.Comparator.comparing(
+            .filter(r -> filters.contains((String) r.get("name"))).sorted(Comparator.comparing(
                 r -> (String) r.get("name"))).map(DimensionRecordData::new).toList()));
       }
       return blocks;
@@ -479,7 +482,7 @@ public final class CampaignGenerator {
      */
     void sso() throws IOException {
       LocalDate night = FIRST_NIGHT.minusDays(1);
-      long dayObs = Long.parseLong(night.format(java.time.format.DateTimeFormatter.BASIC_ISO_DATE));
+      long dayObs = Long.parseLong(night.format(DateTimeFormatter.BASIC_ISO_DATE));
       long visit = dayObs * 100_000L + 123;
       String filter = "r_03";
       String band = COMCAM.filter(filter).orElseThrow().band();
