@@ -17,6 +17,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -195,7 +196,7 @@ class DemoCampaignTest {
   private void compare(JdbcUrl registry, Properties recorded) throws SQLException {
     boolean embedded = "embedded".equals(recorded.getProperty("postgres.kind"));
     String user = embedded ? "postgres" : recorded.getProperty("db.user", "postgres");
-    Map<String, String> queries = new java.util.LinkedHashMap<>();
+    Map<String, String> queries = new LinkedHashMap<>();
     queries.put("collections", "SELECT name, type FROM %s.collection");
     queries.put("chains", "SELECT p.name, cc.position, k.name FROM %1$s.collection_chain cc"
         + " JOIN %1$s.collection p ON p.collection_id = cc.parent JOIN %1$s.collection k"

@@ -1,11 +1,14 @@
 package io.autobutler.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -20,6 +23,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -241,12 +245,12 @@ class RucioSimulatorTest {
   }
 
   @Test
-  void servesACatalogueListingInItsOrderWithItsMetadata(@org.junit.jupiter.api.io.TempDir java.nio.file.Path root)
+  void servesACatalogueListingInItsOrderWithItsMetadata(@TempDir Path root)
       throws Exception {
-    java.nio.file.Files.createDirectories(root.resolve("rse/ancillary/calib"));
-    java.nio.file.Files.writeString(root.resolve("rse/ancillary/calib/bias_S00.fits"), "a bias");
-    java.nio.file.Files.writeString(root.resolve("rse/ancillary/calib/bias_S01.fits"), "another bias");
-    java.nio.file.Files.writeString(root.resolve("listing.jsonl"), String.join("\n",
+    Files.createDirectories(root.resolve("rse/ancillary/calib"));
+    Files.writeString(root.resolve("rse/ancillary/calib/bias_S00.fits"), "a bias");
+    Files.writeString(root.resolve("rse/ancillary/calib/bias_S01.fits"), "another bias");
+    Files.writeString(root.resolve("listing.jsonl"), String.join("\n",
         "{\"scope\":\"ancillary\",\"name\":\"calib/bias_S01.fits\",\"dataset\":\"Dataset/listed/DM-1\","
             + "\"file\":\"rse/ancillary/calib/bias_S01.fits\",\"meta\":{\"rubin_butler\":\"data_product\"}}",
         "{\"scope\":\"ancillary\",\"name\":\"calib/bias_S00.fits\",\"dataset\":\"Dataset/listed/DM-1\","
@@ -269,8 +273,8 @@ class RucioSimulatorTest {
     assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(pfn)).build(), HttpResponse.BodyHandlers.ofString()).body())
         .isEqualTo("a bias");
 
-    java.nio.file.Files.writeString(root.resolve("bad.jsonl"), "{\"scope\":\"ancillary\",\"name\":\"x\"}\n");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> simulator.catalogue().addListing(root.resolve(
+    Files.writeString(root.resolve("bad.jsonl"), "{\"scope\":\"ancillary\",\"name\":\"x\"}\n");
+    assertThatThrownBy(() -> simulator.catalogue().addListing(root.resolve(
         "bad.jsonl"))).hasMessageContaining("bad.jsonl line 1: 'file' is missing");
   }
 
