@@ -142,7 +142,7 @@ public final class RealStack implements ParameterResolver {
 
     private void up() throws Exception {
       requireBuilt();
-      removeLeftoverStacks();
+      removeLeftoverStacks(STACKS);
       int[] ports = FreePorts.of(8);
       String database = "autobutler_test_" + UUID.randomUUID().toString().substring(0, 8);
       String dbUrl = "jdbc:postgresql://127.0.0.1:5432/" + database;
@@ -505,14 +505,14 @@ public final class RealStack implements ParameterResolver {
       }
     }
 
-    private static int cli(StringWriter out, StringWriter err, String... args) {
+    static int cli(StringWriter out, StringWriter err, String... args) {
       CommandLine cl = AutobutlerCommand.commandLine(Map.of());
       cl.setOut(new PrintWriter(out, true));
       cl.setErr(new PrintWriter(err, true));
       return cl.execute(args);
     }
 
-    private static void requireBuilt() {
+    static void requireBuilt() {
       List<String> missing = new ArrayList<>();
       for (Service s : Service.values()) {
         if (!Files.isRegularFile(s.jar(ROOT))) {
@@ -529,16 +529,16 @@ public final class RealStack implements ParameterResolver {
     }
 
     /**
-     * Stacks of earlier runs whose JVM is gone (killed before JUnit could close them): stopped with their own
-     * record, their database dropped, their folder removed (also one named after this JVM's pid: a reused pid).
-     * Stacks of other live runs are left alone.
+     * Stacks under {@code stacks} of earlier runs whose JVM is gone (killed before JUnit could close them): stopped
+     * with their own record, their database dropped, their folder removed (also one named after this JVM's pid: a
+     * reused pid). Stacks of other live runs are left alone.
      */
-    private static void removeLeftoverStacks() throws IOException {
-      if (!Files.isDirectory(STACKS)) {
+    static void removeLeftoverStacks(Path stacks) throws IOException {
+      if (!Files.isDirectory(stacks)) {
         return;
       }
       List<Path> folders;
-      try (Stream<Path> list = Files.list(STACKS)) {
+      try (Stream<Path> list = Files.list(stacks)) {
         folders = list.filter(Files::isDirectory).toList();
       }
       for (Path old : folders) {
@@ -566,7 +566,7 @@ public final class RealStack implements ParameterResolver {
       }
     }
 
-    private static List<Long> recordedPids(Path state) throws IOException {
+    static List<Long> recordedPids(Path state) throws IOException {
       List<Long> pids = new ArrayList<>();
       Path run = state.resolve("run");
       if (Files.isDirectory(run)) {
@@ -583,19 +583,19 @@ public final class RealStack implements ParameterResolver {
     }
 
     /** Live processes whose command line carries the stack's marker (every process up starts has it). */
-    private static List<String> processesOf(Path state) {
+    static List<String> processesOf(Path state) {
       return ProcessHandle.allProcesses().filter(p -> isOf(p, state))
           .map(p -> p.pid() + " " + String.join(" ", ProcessControl.commandLine(p).orElse(List.of())))
           .toList();
     }
 
-    private static boolean isOf(ProcessHandle process, Path state) {
+    static boolean isOf(ProcessHandle process, Path state) {
       String marker = "-Dautobutler.stack=" + state.toAbsolutePath().normalize();
       return process.pid() != ProcessHandle.current().pid() && ProcessControl.isRunning(process)
           && ProcessControl.commandLine(process).map(args -> args.contains(marker)).orElse(false);
     }
 
-    private static Properties readProperties(Path file) throws IOException {
+    static Properties readProperties(Path file) throws IOException {
       Properties p = new Properties();
       if (Files.isRegularFile(file)) {
         try (var reader = Files.newBufferedReader(file)) {
@@ -606,7 +606,7 @@ public final class RealStack implements ParameterResolver {
     }
 
     /** Drops the stack's database on the machine's server (after down): nothing of the tests stays there. */
-    private static void dropDatabase(JdbcUrl url) {
+    static void dropDatabase(JdbcUrl url) {
       String admin = url.withDatabase("postgres").jdbc();
       try (Connection c = DriverManager.getConnection(admin, "postgres", "postgres");
            Statement s = c.createStatement()) {

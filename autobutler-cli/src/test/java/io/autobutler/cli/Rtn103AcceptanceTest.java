@@ -3,8 +3,6 @@ package io.autobutler.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,13 +16,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import picocli.CommandLine;
+import io.autobutler.cli.demo.DemoCommand;
 
 /**
  * The acceptance test of RTN-103's procedure through the command line: a repository is built on the run's
  * {@link RealStack} with RTN-103's own commands, {@code butler} replaced by the CLI's entry point, and
  * {@code query-collections --chains=tree $REPO LSSTComCam/DP1/defaults} must print RTN-103's tree character for
- * character (every line padded to the table width; resource {@code rtn103/defaults-tree.txt}).
+ * character (every line padded to the table width; {@code deploy/campaigns/frdf-comcam/rtn103-defaults-tree.txt}).
  *
  * <p>What stands in for what RTN-103 had at the site (resources under {@code rtn103/}):
  * <ul>
@@ -71,7 +69,7 @@ class Rtn103AcceptanceTest {
 
   private final RealStack.Stack stack;
   private final Map<String, String> env = new HashMap<>();
-  private final List<String> transcript = new ArrayList<>();
+  private ButlerSession session;
 
   Rtn103AcceptanceTest(RealStack.Stack stack) {
     this.stack = stack;
@@ -79,29 +77,13 @@ class Rtn103AcceptanceTest {
     env.put("AUTOBUTLER_TOKEN", stack.token());
   }
 
-  /** What one command printed. */
-  record Output(int code, String out, String err) {
-  }
-
-  /** Runs one command through the CLI's entry point. */
-  private Output run(String... args) {
-    env.put("AUTOBUTLER_STATE_DIR", state.toString());
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = AutobutlerCommand.commandLine(env);
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int code = cl.execute(args);
-    transcript.add("$ butler " + String.join(" ", args) + "  -> " + code);
-    return new Output(code, out.toString(), err.toString());
-  }
-
   /** Runs one command that must succeed; returns its stdout. */
   private String butler(String... args) {
-    Output output = run(args);
-    assertThat(output.code()).as("exit code of 'butler %s'\nstdout:\n%s\nstderr:\n%s\ncommands so far:\n%s",
-        String.join(" ", args), output.out(), output.err(), String.join("\n", transcript)).isZero();
-    return output.out();
+    if (session == null) {
+      env.put("AUTOBUTLER_STATE_DIR", state.toString());
+      session = new ButlerSession(env);
+    }
+    return session.butler(args);
   }
 
   /** A file of src/test/resources/rtn103/, by absolute name. */
@@ -203,7 +185,8 @@ class Rtn103AcceptanceTest {
 
     // ---------------------------------------------------------------------------------- RTN-103's tree
     String tree = butler("query-collections", "--chains=tree", repo, DEFAULTS);
-    String expected = readResource("defaults-tree.txt");
+    String expected = Files.readString(ProjectHome.locate(Map.of()).resolve(DemoCommand.REFERENCE_TREE),
+        StandardCharsets.UTF_8);
     assertThat(expected.lines().count()).as("the reference tree").isEqualTo(61);
     assertThat(expected.lines()).as("the reference tree's lines").allMatch(l -> l.length() == 86);
     assertThat(tree).as("query-collections --chains=tree differs from RTN-103's tree:\n%s",

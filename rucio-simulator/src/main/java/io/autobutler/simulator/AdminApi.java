@@ -11,7 +11,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * The simulator's own endpoints under {@code /simulator/} (not Rucio's): fill the catalogue, land files or whole
+ * The simulator's own endpoints under {@code /simulator/} (not Rucio's): fill the catalogue (a generated campaign,
+ * a directory tree, a catalogue listing), land files or whole
  * datasets, lose a file, inject faults, publish a Hermes message by hand, read the landing times. Bodies are JSON;
  * errors are {@code {"error": "..."}} with a 4xx status.
  */
@@ -59,6 +60,7 @@ final class AdminApi {
             text(body, "datasetPrefix", "Dataset/LSSTComCam/raw/"), body.path("datasets").asInt(1),
             body.path("filesPerDataset").asInt(9), body.path("fileBytes").asInt(1024));
         case "directory" -> simulator.catalogue.addDirectory(Path.of(required(body, "path")));
+        case "listing" -> simulator.catalogue.addListing(Path.of(required(body, "path")));
         case "land" -> simulator.land(body.path("count").asInt(1), body.path("hermes").asBoolean(false),
             body.path("availableAfterMs").asLong(0));
         case "land-dataset" -> simulator.landDataset(required(body, "scope"), required(body, "name"),

@@ -1,7 +1,9 @@
 package io.autobutler.simulator;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -17,6 +19,8 @@ import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import java.util.zip.Adler32;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * What the simulated Rucio knows: scopes, datasets and their files, and the state of each file's replica at the one
@@ -208,6 +212,53 @@ public final class Catalogue {
 
   public record Summary(int datasets, int files) {
   }
+
+  /**
+   * Adds a catalogue listing: a JSON-lines file, one file DID per line in landing order, {@code {"scope", "name",
+   * "dataset", "file", "meta"}}, where {@code file} is the file's path relative to the listing (its content, size
+   * and checksums) and {@code meta} its DID metadata (JSON plugin: {@code rubin_butler}, {@code rubin_sidecar}), if
+   * any. This is what autobutler's campaign generator writes next to the campaign's files. Datasets are closed.
+   */
+  public synchronized Summary addListing(Path listing) {
+    if (!Files.isRegularFile(listing)) {
+      throw new IllegalArgumentException("catalogue listing " + listing + " does not exist");
+    }
+    Path base = listing.toAbsolutePath().getParent();
+    int datasetsBefore = datasets.size();
+    int before = files.size();
+    int lineNumber = 0;
+    try (BufferedReader reader = Files.newBufferedReader(listing, StandardCharsets.UTF_8)) {
+      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+        lineNumber++;
+        if (line.isBlank()) {
+          continue;
+        }
+        JsonNode entry = RucioWire.JSON.readTree(line);
+        String scope = listingField(entry, "scope", listing, lineNumber);
+        requireName("scope", scope);
+        Path file = base.resolve(listingField(entry, "file", listing, lineNumber));
+        byte[] content = Files.readAllBytes(file);
+        Map<String, String> meta = new LinkedHashMap<>();
+        entry.path("meta").fields().forEachRemaining(f -> meta.put(f.getKey(), f.getValue().asText()));
+        add(new SimFile(scope, listingField(entry, "name", listing, lineNumber), content.length, adler32(content),
+            md5(content), meta, dataset(scope, listingField(entry, "dataset", listing, lineNumber)), file, 0));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read catalogue listing " + listing + " (line " + lineNumber + ")", e);
+    }
+    datasets.values().forEach(d -> d.open = false);
+    return new Summary(datasets.size() - datasetsBefore, files.size() - before);
+  }
+
+  private static String listingField(JsonNode entry, String field, Path listing,
+                                     int line) {
+    String value = entry.path(field).asText("");
+    if (value.isBlank()) {
+      throw new IllegalArgumentException(listing + " line " + line + ": '" + field + "' is missing");
+    }
+    return value;
+  }
+
 
   private SimDataset dataset(String scope, String name) {
     return datasets.computeIfAbsent(scope + ":" + name, k -> new SimDataset(scope, name));

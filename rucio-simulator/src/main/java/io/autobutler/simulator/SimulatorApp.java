@@ -65,6 +65,9 @@ public class SimulatorApp {
       /** A directory tree to serve: scope folders, dataset folders, files. */
       Optional<Path> directory();
 
+      /** A catalogue listing to serve (JSON lines; see {@link io.autobutler.simulator.Catalogue#addListing}). */
+      Optional<Path> listing();
+
       /** A generated campaign at start: this many datasets of {@link #filesPerDataset()} files, in scope raw. */
       @WithDefault("0")
       int datasets();
@@ -88,6 +91,8 @@ public class SimulatorApp {
     simulator.install(router);
     config.catalogue().directory().ifPresent(dir -> LOG.infof("catalogue from %s: %s", dir,
         simulator.catalogue().addDirectory(dir)));
+    config.catalogue().listing().ifPresent(listing -> LOG.infof("catalogue from %s: %s", listing,
+        simulator.catalogue().addListing(listing)));
     if (config.catalogue().datasets() > 0) {
       LOG.infof("generated campaign: %s", simulator.catalogue().generate("raw", "Dataset/LSSTComCam/raw/",
           config.catalogue().datasets(), config.catalogue().filesPerDataset(), config.catalogue().fileBytes()));

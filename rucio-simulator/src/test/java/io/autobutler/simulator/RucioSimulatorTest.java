@@ -1,11 +1,14 @@
 package io.autobutler.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -20,6 +23,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -238,6 +242,40 @@ class RucioSimulatorTest {
     assertThat(pfn).endsWith("/pnfs/in2p3.fr/lsst/instrument/refcats/the_monster/htm7/1234.parq");
     assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(pfn)).build(), HttpResponse.BodyHandlers.ofString()).body())
         .isEqualTo("a reference catalogue shard");
+  }
+
+  @Test
+  void servesACatalogueListingInItsOrderWithItsMetadata(@TempDir Path root)
+      throws Exception {
+    Files.createDirectories(root.resolve("rse/ancillary/calib"));
+    Files.writeString(root.resolve("rse/ancillary/calib/bias_S00.fits"), "a bias");
+    Files.writeString(root.resolve("rse/ancillary/calib/bias_S01.fits"), "another bias");
+    Files.writeString(root.resolve("listing.jsonl"), String.join("\n",
+        "{\"scope\":\"ancillary\",\"name\":\"calib/bias_S01.fits\",\"dataset\":\"Dataset/listed/DM-1\","
+            + "\"file\":\"rse/ancillary/calib/bias_S01.fits\",\"meta\":{\"rubin_butler\":\"data_product\"}}",
+        "{\"scope\":\"ancillary\",\"name\":\"calib/bias_S00.fits\",\"dataset\":\"Dataset/listed/DM-1\","
+            + "\"file\":\"rse/ancillary/calib/bias_S00.fits\"}", ""));
+    assertThat(simulator.catalogue().addListing(root.resolve("listing.jsonl")))
+        .isEqualTo(new Catalogue.Summary(1, 2));
+
+    simulator.landDataset("ancillary", "Dataset/listed/DM-1", false, 0);
+    List<JsonNode> files = lines(get("/dids/ancillary/Dataset%2Flisted%2FDM-1/files").body());
+    assertThat(files).extracting(f -> f.path("name").asText())
+        .containsExactly("calib/bias_S01.fits", "calib/bias_S00.fits");
+    assertThat(files.get(0).path("bytes").asLong()).isEqualTo(12);
+    assertThat(json(get("/dids/ancillary/calib%2Fbias_S01.fits/meta?plugin=JSON").body()).path("rubin_butler")
+        .asText()).isEqualTo("data_product");
+    assertThat(json(get("/dids/ancillary/calib%2Fbias_S00.fits/meta?plugin=JSON").body()).size()).isZero();
+    JsonNode replica = lines(post("/replicas/list", "{\"dids\":[{\"scope\":\"ancillary\",\"name\":"
+        + "\"calib/bias_S00.fits\"}]}").body()).get(0);
+    String pfn = replica.path("rses").path("IN2P3_RAW_DISK").get(0).asText();
+    assertThat(pfn).endsWith("/pnfs/in2p3.fr/lsst/instrument/ancillary/calib/bias_S00.fits");
+    assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(pfn)).build(), HttpResponse.BodyHandlers.ofString()).body())
+        .isEqualTo("a bias");
+
+    Files.writeString(root.resolve("bad.jsonl"), "{\"scope\":\"ancillary\",\"name\":\"x\"}\n");
+    assertThatThrownBy(() -> simulator.catalogue().addListing(root.resolve(
+        "bad.jsonl"))).hasMessageContaining("bad.jsonl line 1: 'file' is missing");
   }
 
   @Test

@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,7 +26,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import java.util.zip.Adler32;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -45,6 +43,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.autobutler.cli.AutobutlerCommand;
 import io.autobutler.cli.CliException;
+import io.autobutler.cli.Folders;
 import io.autobutler.cli.repo.CatalogClient;
 import io.autobutler.cli.stack.JdbcUrl;
 import io.autobutler.cli.stack.KafkaBrokerProcess;
@@ -266,7 +265,7 @@ public class IngestBenchCommand implements Callable<Integer> {
       out.println("reusing the campaign written earlier under " + root);
       return SyntheticRaws.indexed(raws, SEED, dataRoot(root), firstNight);
     }
-    deleteTree(root);
+    Folders.deleteTree(root);
     long start = System.nanoTime();
     SyntheticRaws.IndexedCampaign campaign = SyntheticRaws.writeIndexed(raws, SEED, root, firstNight);
     Files.writeString(marker, expected);
@@ -560,17 +559,6 @@ public class IngestBenchCommand implements Callable<Integer> {
          ResultSet rs = ps.executeQuery()) {
       rs.next();
       return rs.getLong(1);
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
     }
   }
 

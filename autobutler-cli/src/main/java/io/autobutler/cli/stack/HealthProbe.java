@@ -36,6 +36,19 @@ public final class HealthProbe {
     }
   }
 
+  /** Whether {@code GET url} answers 200 (a readiness endpoint of a process that is not a Quarkus service). */
+  public boolean answers(String url) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   /** UP only for 200 with {@code "status": "UP"}. */
   static Health interpret(int status, String body) {
     if (status != 200) {

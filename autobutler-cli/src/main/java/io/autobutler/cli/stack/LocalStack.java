@@ -15,10 +15,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import io.autobutler.cli.CliException;
 import io.autobutler.core.event.Topics;
+import io.autobutler.core.manifest.CampaignManifest;
 import io.autobutler.core.manifest.ManifestException;
 import io.autobutler.core.manifest.ManifestReader;
 
@@ -29,8 +31,12 @@ import io.autobutler.core.manifest.ManifestReader;
  */
 public final class LocalStack {
 
-  static final String KAFKA = "kafka";
-  static final String POSTGRES = "postgres";
+  public static final String KAFKA = "kafka";
+  public static final String POSTGRES = "postgres";
+  /** The Rucio simulator a campaign stack runs ({@code ./autobutler demo}): a test double of Rucio, not a service. */
+  public static final String SIMULATOR = "rucio-simulator";
+  /** The account the watcher signs in to the simulator with (userpass, as with a real Rucio). */
+  private static final String SIMULATOR_ACCOUNT = "autobutler";
   /** Environment variable of catalog-service's write token ({@code autobutler.auth.write-token}). */
   public static final String WRITE_TOKEN_ENV = "AUTOBUTLER_AUTH_WRITE_TOKEN";
   private static final Duration SERVICE_GRACE = Duration.ofSeconds(30);
@@ -59,6 +65,14 @@ public final class LocalStack {
 
   /** Starts whatever is not running yet, waits until every service is healthy, prints the service addresses. */
   public Registry up() {
+    return up(null);
+  }
+
+  /**
+   * {@link #up()}, with a step between PostgreSQL and the services: {@code beforeServices} gets the registry
+   * server and may write the campaign manifest the services then read (checked after it, not before anything).
+   */
+  public Registry up(Consumer<Registry> beforeServices) {
     Map<Service, Optional<ProcessHandle>> running = new EnumMap<>(Service.class);
     for (Service s : Service.values()) {
       running.put(s, PidFile.liveProcess(config.pidFile(s.moduleName())));
@@ -71,9 +85,13 @@ public final class LocalStack {
       throw new CliException("not built: " + String.join(", ", missing)
           + ". Build with ./mvnw -B -q -DskipTests package (the ./autobutler launcher does it when jars are missing)");
     }
-    if (config.manifest() != null) {
-      checkManifest(config.manifest());
+    if (config.rucioListing() != null && PidFile.liveProcess(config.pidFile(SIMULATOR)).isEmpty()
+        && !Files.isRegularFile(simulatorJar())) {
+      throw new CliException("not built: " + rel(simulatorJar())
+          + ". Build with ./mvnw -B -q -DskipTests package (the ./autobutler launcher does it when jars are missing)");
     }
+    CampaignManifest manifest = config.manifest() == null || beforeServices != null ? null
+        : checkManifest(config.manifest());
     createDirectories(config.logsDir());
     createDirectories(config.runDir());
 
@@ -87,26 +105,99 @@ public final class LocalStack {
     startKafka();
     Registry registry = startPostgres();
     config.record(registry.kind(), registry.server().url());
+    if (beforeServices != null) {
+      beforeServices.accept(registry);
+      manifest = config.manifest() == null ? null : checkManifest(config.manifest());
+    }
+    RucioSettings rucio = config.rucioListing() == null ? null : startSimulator(manifest);
 
     for (Service s : Service.values()) {
       if (running.get(s).isPresent()) {
         err.println(s.moduleName() + ": already running (pid " + running.get(s).get().pid() + ")");
       } else {
-        startService(s, registry, token.token());
+        startService(s, registry, token.token(), rucio);
       }
     }
     err.flush();
+    if (rucio != null) {
+      awaitSimulator();
+    }
     awaitHealthy();
     printServices();
     return registry;
   }
 
   /** A manifest the services would refuse stops {@code up} before anything starts, with the reader's message. */
-  private static void checkManifest(Path manifest) {
+  private static CampaignManifest checkManifest(Path manifest) {
     try {
-      ManifestReader.read(manifest);
+      return ManifestReader.read(manifest);
     } catch (ManifestException e) {
       throw new CliException("campaign manifest " + e.getMessage());
+    }
+  }
+
+  /** What the watcher is told of the Rucio it watches: the simulator's address and its Hermes topics. */
+  private record RucioSettings(String url, String password, List<String> hermesTopics) {
+  }
+
+  Path simulatorJar() {
+    return config.projectRoot().resolve(SIMULATOR).resolve("target/quarkus-app/quarkus-run.jar");
+  }
+
+  /**
+   * Starts the Rucio simulator (unless it runs) with the campaign's catalogue listing, for the manifest's RSE and
+   * scopes, its Hermes messages on this stack's Kafka (topics {@code <RSE>-<scope>}, created here).
+   */
+  private RucioSettings startSimulator(CampaignManifest manifest) {
+    String rse = manifest != null && manifest.rucio() != null && manifest.rucio().rse() != null
+        ? manifest.rucio().rse() : "IN2P3_RAW_DISK";
+    List<String> scopes = manifest != null && manifest.rucio() != null && manifest.rucio().scopes() != null
+        ? manifest.rucio().scopes() : List.of("raw");
+    List<String> topics = scopes.stream().map(scope -> rse + "-" + scope).toList();
+    KafkaBrokerProcess.createTopics(config.kafkaBootstrap(), topics.stream().collect(Collectors.toMap(t -> t, t -> 3)),
+        config.timeout());
+    // a password of this stack's own, never on a command line
+    String password = StackToken.ensure(config.runDir().resolve("rucio-simulator.secret")).token();
+    Optional<ProcessHandle> running = PidFile.liveProcess(config.pidFile(SIMULATOR));
+    if (running.isPresent()) {
+      err.println(SIMULATOR + ": already running (pid " + running.get().pid() + ")");
+      return new RucioSettings(config.simulatorUrl(), password, topics);
+    }
+    requireFree(config.simulatorPort(), "the Rucio simulator", "--simulator-port or AUTOBUTLER_SIMULATOR_PORT");
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("QUARKUS_HTTP_PORT", Integer.toString(config.simulatorPort()));
+    env.put("SIMULATOR_KAFKA_BOOTSTRAP_SERVERS", config.kafkaBootstrap());
+    env.put("SIMULATOR_CATALOGUE_LISTING", config.rucioListing().toString());
+    env.put("SIMULATOR_RSE", rse);
+    env.put("SIMULATOR_SCOPES", String.join(",", scopes));
+    env.put("SIMULATOR_ACCOUNT", SIMULATOR_ACCOUNT);
+    env.put("SIMULATOR_USERNAME", SIMULATOR_ACCOUNT);
+    env.put("SIMULATOR_PASSWORD", password);
+    Path log = config.logFile(SIMULATOR);
+    err.println(SIMULATOR + ": starting on " + config.simulatorUrl() + " with " + rel(config.rucioListing())
+        + " (log " + rel(log) + ")");
+    err.flush();
+    Process process = ProcessControl.startDetached(List.of(ProcessControl.javaExecutable().toString(),
+        config.stackMarker(), "-jar", simulatorJar().toString()), env, config.projectRoot(), log);
+    new PidFile(process.pid(), List.of(config.stackMarker(), simulatorJar().toString()))
+        .write(config.pidFile(SIMULATOR));
+    return new RucioSettings(config.simulatorUrl(), password, topics);
+  }
+
+  /** The simulator answers Rucio's {@code GET /ping} once its catalogue is loaded. */
+  private void awaitSimulator() {
+    long deadline = System.nanoTime() + config.timeout().toNanos();
+    Path log = config.logFile(SIMULATOR);
+    while (!health.answers(config.simulatorUrl() + "/ping")) {
+      if (PidFile.liveProcess(config.pidFile(SIMULATOR)).isEmpty()) {
+        throw new CliException(SIMULATOR + " exited during startup; see " + rel(log) + System.lineSeparator()
+            + ProcessControl.tail(log, 20));
+      }
+      if (System.nanoTime() > deadline) {
+        throw new CliException(SIMULATOR + " did not answer GET /ping within " + config.timeout().toSeconds()
+            + " s; see " + rel(log) + ". './autobutler down' stops what was started.");
+      }
+      KafkaBrokerProcess.sleep(300);
     }
   }
 
@@ -296,7 +387,7 @@ public final class LocalStack {
     });
   }
 
-  private void startService(Service service, Registry registry, String writeToken) {
+  private void startService(Service service, Registry registry, String writeToken, RucioSettings rucio) {
     requireFree(config.port(service), service.moduleName(),
         "--" + service.key() + "-port or " + service.portEnv());
     Path jar = service.jar(config.projectRoot());
@@ -310,6 +401,15 @@ public final class LocalStack {
     if (service == Service.CATALOG_SERVICE) {
       // in the environment, never on the command line where ps would show it
       env.put(WRITE_TOKEN_ENV, writeToken);
+    }
+    if (service == Service.REPLICATION_WATCHER && rucio != null) {
+      env.put("AUTOBUTLER_WATCHER_RUCIO_URL", rucio.url());
+      env.put("AUTOBUTLER_WATCHER_RUCIO_ACCOUNT", SIMULATOR_ACCOUNT);
+      env.put("AUTOBUTLER_WATCHER_RUCIO_USERNAME", SIMULATOR_ACCOUNT);
+      env.put("AUTOBUTLER_WATCHER_RUCIO_PASSWORD", rucio.password());
+      env.put("AUTOBUTLER_WATCHER_HERMES_TOPICS", String.join(",", rucio.hermesTopics()));
+      // files without Rubin metadata (index files, refcat shards) have no Hermes message: a brisk poll finds them
+      env.put("AUTOBUTLER_WATCHER_POLL_INTERVAL", "PT2S");
     }
     if (config.manifest() != null) {
       env.put("AUTOBUTLER_INGEST_MANIFEST", config.manifest().toString());
@@ -355,10 +455,13 @@ public final class LocalStack {
     }
   }
 
-  /** One line per service: its name and base URL. */
+  /** One line per service (and the simulator, when the stack runs one): its name and base URL. */
   public void printServices() {
     for (Service s : Service.values()) {
       out.println(s.moduleName() + " " + config.serviceUrl(s));
+    }
+    if (config.rucioListing() != null) {
+      out.println(SIMULATOR + " " + config.simulatorUrl());
     }
     out.flush();
   }
@@ -373,6 +476,7 @@ public final class LocalStack {
     for (Service s : services) {
       stopped += stop(s.moduleName(), SERVICE_GRACE);
     }
+    stopped += stop(SIMULATOR, SERVICE_GRACE);
     stopped += stop(KAFKA, KAFKA_GRACE);
     stopped += stop(POSTGRES, POSTGRES_GRACE);
     Optional<ProcessControl.StopResult> orphan = stopOrphanPostmaster(config.postgresDir().resolve("data"));
@@ -421,6 +525,13 @@ public final class LocalStack {
       out.println(s.moduleName() + " " + config.serviceUrl(s) + " " + state);
     }
 
+    if (config.rucioListing() != null || PidFile.liveProcess(config.pidFile(SIMULATOR)).isPresent()) {
+      boolean answers = health.answers(config.simulatorUrl() + "/ping");
+      allUp &= answers;
+      out.println(SIMULATOR + " " + config.simulatorUrl() + " " + (answers ? "UP"
+          : PidFile.liveProcess(config.pidFile(SIMULATOR)).isPresent() ? "DOWN" : "not running"));
+    }
+
     boolean kafkaOurs = PidFile.liveProcess(config.pidFile(KAFKA)).isPresent();
     String kafkaState;
     if (ProcessControl.portAnswers(StackConfig.HOST, config.kafkaPort())) {
@@ -433,9 +544,16 @@ public final class LocalStack {
 
     boolean embeddedOurs = PidFile.liveProcess(config.pidFile(POSTGRES)).isPresent();
     boolean recordedEmbedded = "embedded".equals(config.recorded().getProperty("postgres.kind"));
-    PostgresServer pg = embeddedOurs || recordedEmbedded || config.postgresMode() == PostgresMode.EMBEDDED
-        ? embeddedServer()
-        : new PostgresServer(config.dbUrl(), config.dbUser(), config.dbPassword());
+    // the database the running stack uses, as up recorded it (the demo's campaign has one of its own)
+    String recordedUrl = config.recorded().getProperty("postgres.effective.url");
+    PostgresServer pg;
+    if (recordedUrl != null) {
+      pg = recordedEmbedded ? new PostgresServer(JdbcUrl.parse(recordedUrl), "postgres", "postgres")
+          : new PostgresServer(JdbcUrl.parse(recordedUrl), config.dbUser(), config.dbPassword());
+    } else {
+      pg = embeddedOurs || config.postgresMode() == PostgresMode.EMBEDDED ? embeddedServer()
+          : new PostgresServer(config.dbUrl(), config.dbUser(), config.dbPassword());
+    }
     String pgState = switch (pg.probe()) {
       case UP -> "UP";
       case DATABASE_MISSING -> "DOWN (no database " + pg.url().database() + ")";

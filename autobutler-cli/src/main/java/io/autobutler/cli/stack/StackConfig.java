@@ -34,7 +34,9 @@ public record StackConfig(
     PostgresMode postgresMode,
     int embeddedPostgresPort,
     Duration timeout,
-    Path manifest) {
+    Path manifest,
+    int simulatorPort,
+    Path rucioListing) {
 
   public static final String HOST = "127.0.0.1";
   public static final String DEFAULT_DB_URL = "jdbc:postgresql://127.0.0.1:5432/autobutler";
@@ -42,11 +44,13 @@ public record StackConfig(
   public static final int DEFAULT_KAFKA_CONTROLLER_PORT = 9093;
   public static final int DEFAULT_EMBEDDED_POSTGRES_PORT = 55432;
   public static final int DEFAULT_TIMEOUT_SECONDS = 120;
+  public static final int DEFAULT_SIMULATOR_PORT = 8085;
   static final String RECORD_FILE = "stack.properties";
 
   public StackConfig {
     servicePorts = Collections.unmodifiableMap(new EnumMap<>(servicePorts));
     manifest = manifest == null ? null : manifest.toAbsolutePath().normalize();
+    rucioListing = rucioListing == null ? null : rucioListing.toAbsolutePath().normalize();
   }
 
   /** Resolves the settings: option, else environment, else the running stack's record, else default. */
@@ -77,7 +81,19 @@ public record StackConfig(
             DEFAULT_EMBEDDED_POSTGRES_PORT),
         Duration.ofSeconds(positive("--timeout / AUTOBUTLER_TIMEOUT", r.value(o.timeoutSeconds, "AUTOBUTLER_TIMEOUT",
             null, DEFAULT_TIMEOUT_SECONDS, v -> parseInt("AUTOBUTLER_TIMEOUT", v)))),
-        r.value(o.manifest, "AUTOBUTLER_MANIFEST", "manifest", null, Path::of));
+        r.value(o.manifest, "AUTOBUTLER_MANIFEST", "manifest", null, Path::of),
+        r.port(o.simulatorPort, "AUTOBUTLER_SIMULATOR_PORT", "simulator.port", DEFAULT_SIMULATOR_PORT),
+        // only ./autobutler demo sets it; a later 'up' of the same stack restarts the simulator with it
+        r.value(null, null, "simulator.listing", null, Path::of));
+  }
+
+  /**
+   * This stack running a campaign: the registry database, the campaign manifest the services converge to, and the
+   * catalogue listing of a Rucio simulator that {@code up} starts and the watcher watches.
+   */
+  public StackConfig withCampaign(JdbcUrl campaignDbUrl, Path campaignManifest, Path simulatorListing) {
+    return new StackConfig(projectRoot, stateDir, kafkaPort, kafkaControllerPort, servicePorts, campaignDbUrl, dbUser,
+        dbPassword, postgresMode, embeddedPostgresPort, timeout, campaignManifest, simulatorPort, simulatorListing);
   }
 
   /** The state folder: the option, else {@code AUTOBUTLER_STATE_DIR}, else {@code .autobutler} in the project. */
@@ -116,6 +132,11 @@ public record StackConfig(
 
   public String serviceUrl(Service service) {
     return "http://" + HOST + ":" + port(service);
+  }
+
+  /** The Rucio simulator's base URL, when this stack runs one. */
+  public String simulatorUrl() {
+    return "http://" + HOST + ":" + simulatorPort;
   }
 
   public Path logsDir() {
@@ -165,6 +186,10 @@ public record StackConfig(
     p.setProperty("postgres.effective.url", effectiveDbUrl.jdbc());
     if (manifest != null) {
       p.setProperty("manifest", manifest.toString());
+    }
+    p.setProperty("simulator.port", Integer.toString(simulatorPort));
+    if (rucioListing != null) {
+      p.setProperty("simulator.listing", rucioListing.toString());
     }
     try {
       Files.createDirectories(runDir());
@@ -222,7 +247,7 @@ public record StackConfig(
       if (option != null) {
         return option;
       }
-      String fromEnv = env.get(envName);
+      String fromEnv = envName == null ? null : env.get(envName);
       if (fromEnv != null && !fromEnv.isBlank()) {
         return parse.apply(fromEnv);
       }

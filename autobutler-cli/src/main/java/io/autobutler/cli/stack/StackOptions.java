@@ -39,6 +39,11 @@ public class StackOptions {
       description = "verifier-service HTTP port (env AUTOBUTLER_VERIFIER_PORT; default 8084).")
   Integer verifierPort;
 
+  @Option(names = "--simulator-port", paramLabel = "PORT",
+      description = "Rucio simulator HTTP port, when the stack runs one (./autobutler demo) (env "
+          + "AUTOBUTLER_SIMULATOR_PORT; default 8085).")
+  Integer simulatorPort;
+
   @Option(names = "--db-url", paramLabel = "JDBC_URL",
       description = "PostgreSQL registry database (env AUTOBUTLER_DB_URL; "
           + "default jdbc:postgresql://127.0.0.1:5432/autobutler). Created when missing.")

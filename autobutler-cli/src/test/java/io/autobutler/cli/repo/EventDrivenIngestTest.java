@@ -29,6 +29,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.autobutler.cli.ButlerSession;
 import io.autobutler.cli.RealStack;
 import io.autobutler.core.campaign.SyntheticRaws;
 import io.autobutler.core.event.EventJson;
@@ -213,12 +214,6 @@ class EventDrivenIngestTest extends StackCommandTest {
   }
 
   private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + PATIENCE.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not reached in " + PATIENCE.toSeconds() + " s: " + what);
-      }
-      Thread.sleep(500);
-    }
+    ButlerSession.awaitTrue(condition, PATIENCE, what);
   }
 }

@@ -62,7 +62,7 @@ class IngestRawsCommandTest extends StackCommandTest {
   void aRawWithoutMetadataIsReportedAndTheCommandFailsAsTheButlerDoes() throws Exception {
     String repo = repositoryWithComCam();
     Path raws = data.resolve("raw/LSSTComCam");
-    SyntheticRaws.writeIndexed(18, 9, raws);
+    SyntheticRaws.IndexedCampaign campaign = SyntheticRaws.writeIndexed(18, 9, raws);
     Path stray = Files.createDirectories(raws.resolve("20241124/CC_O_20241124_000099"))
         .resolve("CC_O_20241124_000099_R22_S00.fits");
     Files.write(stray, new byte[1]);
@@ -73,8 +73,8 @@ class IngestRawsCommandTest extends StackCommandTest {
         "lsst.ingest WARNING: Could not extract observation metadata from the following:",
         "lsst.ingest WARNING: - " + strayUri + " (no entry for this file in an _index.json of its folder (autobutler"
             + " reads raw metadata from _index.json files only, not from FITS headers))",
-        "lsst.ingest INFO: Successfully processed data from 2 exposures with 0 failures from exposure registration"
-            + " and 0 failures from file ingest.",
+        "lsst.ingest INFO: Successfully processed data from " + campaign.exposures() + " exposures with 0 failures"
+            + " from exposure registration and 0 failures from file ingest.",
         "lsst.ingest INFO: Ingested 18 distinct Butler datasets",
         "Error: Some failures encountered during ingestion", ""));
 

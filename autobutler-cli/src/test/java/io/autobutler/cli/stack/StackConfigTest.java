@@ -94,6 +94,25 @@ class StackConfigTest {
   }
 
   @Test
+  void aCampaignStackRecordsItsDatabaseManifestAndSimulatorForLaterCommands() {
+    StackConfig plain = StackConfig.resolve(options("--simulator-port", "28085"), Map.of(), root);
+    assertThat(plain.simulatorUrl()).isEqualTo("http://127.0.0.1:28085");
+    assertThat(plain.rucioListing()).isNull();
+    assertThat(StackConfig.resolve(options(), Map.of("AUTOBUTLER_SIMULATOR_PORT", "18085"), root).simulatorPort())
+        .isEqualTo(18085);
+    assertThat(StackConfig.resolve(options(), Map.of(), root).simulatorPort()).isEqualTo(8085);
+
+    StackConfig demo = plain.withCampaign(plain.dbUrl().withDatabase("autobutler_demo_small"),
+        root.resolve("demo/manifest.yaml"), root.resolve("demo/rucio-catalogue.jsonl"));
+    demo.record("server", demo.dbUrl());
+    StackConfig later = StackConfig.resolve(options(), Map.of(), root);
+    assertThat(later.dbUrl().database()).isEqualTo("autobutler_demo_small");
+    assertThat(later.manifest()).isEqualTo(root.resolve("demo/manifest.yaml"));
+    assertThat(later.rucioListing()).isEqualTo(root.resolve("demo/rucio-catalogue.jsonl"));
+    assertThat(later.simulatorPort()).isEqualTo(28085);
+  }
+
+  @Test
   void rejectsBadValuesClearly() {
     assertThatThrownBy(() -> StackConfig.resolve(options(), Map.of("AUTOBUTLER_KAFKA_PORT", "x"), root))
         .isInstanceOf(CliException.class).hasMessageContaining("AUTOBUTLER_KAFKA_PORT");
@@ -111,7 +130,7 @@ class StackConfigTest {
     String help = cl.getSubcommands().get("up").getUsageMessage(CommandLine.Help.Ansi.OFF);
     assertThat(help).contains("AUTOBUTLER_STATE_DIR", "AUTOBUTLER_KAFKA_PORT", "AUTOBUTLER_KAFKA_CONTROLLER_PORT",
         "AUTOBUTLER_DB_URL", "AUTOBUTLER_DB_USER", "AUTOBUTLER_DB_PASSWORD", "AUTOBUTLER_POSTGRES",
-        "AUTOBUTLER_EMBEDDED_POSTGRES_PORT", "AUTOBUTLER_TIMEOUT");
+        "AUTOBUTLER_EMBEDDED_POSTGRES_PORT", "AUTOBUTLER_TIMEOUT", "AUTOBUTLER_SIMULATOR_PORT");
     for (Service s : Service.values()) {
       assertThat(help).contains(s.portEnv(), "--" + s.key() + "-port");
     }

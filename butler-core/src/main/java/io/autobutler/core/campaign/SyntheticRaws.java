@@ -35,7 +35,8 @@ import io.autobutler.core.transfer.FileDatasetData;
 
 /**
  * Synthetic LSSTComCam raws shaped like the 2024 ComCam campaign of RTN-103: exposures over the campaign's nights,
- * 9 detectors each with a few missing, about 13% science, filters u g r i z y. The same campaign comes as an export
+ * 9 detectors each with a few missing, 12.9% of the raws science as in RTN-103 (exactly its 148,845 raws and
+ * 19,201 science raws at its size), filters u g r i z y. The same campaign comes as an export
  * file (day_obs, group and exposure records, the raw dataset type, the raws in {@code LSSTComCam/raw/all} with
  * daf_butler's UUIDv5 ids) or as what ingest-raws reads: one folder per exposure with the translated metadata of
  * each raw, as its {@code _index.json} holds it; ingesting the latter writes the very records of the former.
@@ -47,9 +48,13 @@ public final class SyntheticRaws {
   public static final String RUN = "LSSTComCam/raw/all";
   public static final String FORMATTER = "lsst.obs.lsst.rawFormatter.LsstComCamRawFormatter";
   public static final int DETECTORS = 9;
+  /** RTN-103's counts: {@code query-datasets raw --collections LSSTComCam/raw/all}, and of its science raws. */
+  public static final int RTN103_RAWS = 148_845;
+  public static final int RTN103_SCIENCE_RAWS = 19_201;
   private static final LocalDate FIRST_NIGHT = LocalDate.of(2024, 10, 24);
   private static final int NIGHTS = 48;
-  private static final String[] FILTERS = {"u_02", "g_01", "r_03", "i_06", "z_03", "y_04"};
+  /** The physical filters of the campaign's exposures: ComCam's u g r i z y. */
+  static final List<String> FILTERS = List.of("u_02", "g_01", "r_03", "i_06", "z_03", "y_04");
   private static final String[] CALIBRATION_TYPES = {"bias", "dark", "flat", "cwfs", "engtest", "acq"};
   private static final DateTimeFormatter GROUP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS");
   private static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;
@@ -100,8 +105,7 @@ public final class SyntheticRaws {
   }
 
   /**
-   * Generates about {@code raws} raws (exactly that many unless it is not reachable with 9 detectors minus a few)
-   * as an export file.
+   * Generates exactly {@code raws} raws, {@link #scienceRawsOf} of them science raws, as an export file.
    *
    * @param dataRoot the URI raws are found under, e.g. {@code davs://host:2880/pnfs/…/instrument/raw/LSSTComCam}
    */
@@ -115,9 +119,7 @@ public final class SyntheticRaws {
     LocalDate lastNight = null;
     for (Exposure exposure : exposures) {
       if (!exposure.night().equals(lastNight)) {
-        LocalDateTime noon = exposure.night().atTime(12, 0);
-        days.add(DimensionRecordData.of("instrument", INSTRUMENT, "id", exposure.dayObs(),
-            "datetime_begin", TaiTime.of(noon), "datetime_end", TaiTime.of(noon.plusDays(1))));
+        days.add(new DimensionRecordData(dayObsRecord(exposure.night())));
         lastNight = exposure.night();
       }
       groups.add(DimensionRecordData.of("instrument", INSTRUMENT, "name", exposure.group()));
@@ -191,33 +193,68 @@ public final class SyntheticRaws {
     return campaign;
   }
 
+  /** The campaign's first night (its nights follow one another). */
+  static LocalDate firstNight() {
+    return FIRST_NIGHT;
+  }
+
+  /** The {@code day_obs} record of a night as ingest-raws writes it: the observing day from 12:00 to 12:00 TAI. */
+  static Map<String, Object> dayObsRecord(LocalDate night) {
+    LocalDateTime noon = night.atTime(12, 0);
+    Map<String, Object> record = new LinkedHashMap<>();
+    record.put("instrument", INSTRUMENT);
+    record.put("id", Long.parseLong(night.format(DAY)));
+    record.put("datetime_begin", TaiTime.of(noon));
+    record.put("datetime_end", TaiTime.of(noon.plusDays(1)));
+    return record;
+  }
+
   private static String folder(String dataRoot, Exposure exposure) {
     return dataRoot + "/" + exposure.dayObs() + "/" + exposure.obsId() + "/";
   }
 
-  /** The campaign's exposures, drawn in a fixed order from the seeded generator. */
+  /**
+   * How many of {@code raws} raws are science raws: RTN-103's share (19,201 of 148,845), rounded, so that RTN-103's
+   * count of raws gives exactly its count of science raws.
+   */
+  public static int scienceRawsOf(int raws) {
+    return (int) Math.round(raws * (double) RTN103_SCIENCE_RAWS / RTN103_RAWS);
+  }
+
+  /**
+   * The campaign's exposures, drawn in a fixed order from the seeded generator: exactly {@code raws} raws of which
+   * exactly {@link #scienceRawsOf} are science. Each exposure is a science one with the chance of the science raws
+   * still to draw among all raws still to draw; an exposure that would overdraw its kind's remainder gets only the
+   * detectors left, which is where the few exposures with many missing detectors come from.
+   */
   private static List<Exposure> exposures(int raws, long seed, LocalDate firstNight) {
     Random random = new Random(seed);
     List<Exposure> exposures = new ArrayList<>();
-    int produced = 0;
+    int scienceLeft = scienceRawsOf(raws);
+    int otherLeft = raws - scienceLeft;
     int perNight = Math.max(1, (int) Math.ceil(raws / (double) DETECTORS / NIGHTS * 1.01));
-    for (int night = 0; produced < raws; night++) {
+    for (int night = 0; scienceLeft + otherLeft > 0; night++) {
       LocalDate date = firstNight.plusDays(night);
       LocalDateTime start = date.atTime(23, 0);
-      for (int seq = 1; seq <= perNight && produced < raws; seq++) {
-        boolean isScience = random.nextInt(100) < 13;
+      for (int seq = 1; seq <= perNight && scienceLeft + otherLeft > 0; seq++) {
+        boolean isScience = random.nextInt(scienceLeft + otherLeft) < scienceLeft;
         String type = isScience ? "science" : CALIBRATION_TYPES[random.nextInt(CALIBRATION_TYPES.length)];
-        String filter = FILTERS[random.nextInt(FILTERS.length)];
+        String filter = FILTERS.get(random.nextInt(FILTERS.size()));
         double ra = isScience ? 95.0 + random.nextDouble() : 0.0;
         double dec = isScience ? -25.0 + random.nextDouble() : 0.0;
         // About one exposure in forty misses a detector, as real nights do.
         int missing = random.nextInt(40) == 0 ? random.nextInt(DETECTORS) : -1;
+        int left = isScience ? scienceLeft : otherLeft;
         List<Integer> detectors = new ArrayList<>();
-        for (int detector = 0; detector < DETECTORS && produced < raws; detector++) {
+        for (int detector = 0; detector < DETECTORS && detectors.size() < left; detector++) {
           if (detector != missing) {
             detectors.add(detector);
-            produced++;
           }
+        }
+        if (isScience) {
+          scienceLeft -= detectors.size();
+        } else {
+          otherLeft -= detectors.size();
         }
         exposures.add(new Exposure(date, seq, start.plusSeconds(seq * 45L), isScience, type, filter, ra, dec,
             detectors));

@@ -99,6 +99,30 @@ public record SidecarRef(UUID id, String datasetType, String storageClass, List<
     return new SidecarRef(id, name, storageClass, dimensions, isCalibration, dataId, text(root, "run", "run"));
   }
 
+  /**
+   * The sidecar's text as {@code DatasetRef.to_json()} writes it, what {@code rucio-register} puts in
+   * {@code rubin_sidecar}: {@link #parse} reads it back as this ref ({@code isCalibration} written only when true).
+   */
+  public String toJson() {
+    Map<String, Object> type = new LinkedHashMap<>();
+    type.put("name", datasetType);
+    type.put("storageClass", storageClass);
+    type.put("dimensions", dimensions);
+    if (isCalibration) {
+      type.put("isCalibration", true);
+    }
+    Map<String, Object> ref = new LinkedHashMap<>();
+    ref.put("id", id.toString());
+    ref.put("datasetType", type);
+    ref.put("dataId", Map.of("dataId", dataId));
+    ref.put("run", run);
+    try {
+      return JSON.writeValueAsString(ref);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a sidecar: " + e.getMessage(), e);
+    }
+  }
+
   private static JsonNode object(JsonNode node, String field) {
     JsonNode value = node.get(field);
     if (value == null || !value.isObject()) {

@@ -51,6 +51,16 @@ class SidecarRefTest {
   }
 
   @Test
+  void writesWhatItReads() {
+    assertThat(SidecarRef.parse(SidecarRef.parse(RAW).toJson())).isEqualTo(SidecarRef.parse(RAW));
+    assertThat(SidecarRef.parse(DATA_PRODUCT).toJson()).isEqualTo(DATA_PRODUCT);
+    SidecarRef bias = new SidecarRef(UUID.fromString("0ef08762-b0dd-4a02-8b1c-e09b1544992d"), "bias", "ExposureF",
+        List.of("instrument", "detector"), true, Map.of("instrument", "LSSTComCam", "detector", 4L), "run/a");
+    assertThat(bias.toJson()).contains("\"isCalibration\":true");
+    assertThat(SidecarRef.parse(bias.toJson())).isEqualTo(bias);
+  }
+
+  @Test
   void acceptsAHexIdACalibrationTypeAndUnknownKeys() {
     SidecarRef ref = SidecarRef.parse("{\"id\": \"0ef08762b0dd4a028b1ce09b1544992d\", \"component\": null,"
         + " \"datasetType\": {\"name\": \"bias\", \"storageClass\": \"ExposureF\", \"dimensions\": [\"instrument\","
