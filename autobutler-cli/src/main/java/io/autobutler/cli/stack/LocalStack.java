@@ -315,6 +315,11 @@ public final class LocalStack {
       env.put("AUTOBUTLER_INGEST_MANIFEST", config.manifest().toString());
       env.put("AUTOBUTLER_WATCHER_MANIFEST", config.manifest().toString());
       env.put("AUTOBUTLER_CATALOG_MANIFEST", config.manifest().toString());
+      env.put("AUTOBUTLER_VERIFIER_MANIFEST", config.manifest().toString());
+    }
+    if (service == Service.VERIFIER_SERVICE) {
+      // what Rucio has at the RSE, the verifier reads through the watcher
+      env.put("AUTOBUTLER_VERIFIER_WATCHER_URL", config.serviceUrl(Service.REPLICATION_WATCHER));
     }
     List<String> command = List.of(ProcessControl.javaExecutable().toString(), config.stackMarker(),
         "-jar", jar.toString());

@@ -39,10 +39,12 @@ import io.autobutler.verifier.config.VerifierConfig;
  * </ul>
  * Files the ledger says are not registered by design (no rule takes them, their rule works on the whole dataset, an
  * {@code _index.json}) are not missing. The watcher unreachable, or more lost files than the threshold, is an
- * outage.
+ * outage; a watcher that runs without Rucio makes the check not apply.
  */
 @ApplicationScoped
 public class RucioRegistryCheck implements Check {
+
+  private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(RucioRegistryCheck.class);
 
   private final ReplicaLedger ledger;
 
@@ -74,6 +76,9 @@ public class RucioRegistryCheck implements Check {
     List<RseDataset> listed;
     try {
       listed = new WatcherClient(context.config().watcherUrl().get(), settings.timeout()).list(ledgerDatasets);
+    } catch (WatcherClient.RucioNotConfigured e) {
+      LOG.debugf("the watcher has no Rucio to list: the Rucio check does not apply (%s)", e.getMessage());
+      return List.of();
     } catch (WatcherClient.WatcherUnavailable e) {
       ReportBuilder report = context.report(name(), "rse:" + rse);
       report.severity(Severity.OUTAGE).problem("Rucio cannot be read through the watcher: " + e.getMessage());

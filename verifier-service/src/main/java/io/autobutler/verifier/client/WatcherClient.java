@@ -57,8 +57,15 @@ public final class WatcherClient {
     }
   }
 
+  /** The watcher runs without Rucio (no {@code autobutler.watcher.rucio.url}): there is nothing to compare with. */
+  public static final class RucioNotConfigured extends Exception {
+    public RucioNotConfigured(String message) {
+      super(message);
+    }
+  }
+
   /** The watched datasets and {@code datasets} ({@code scope:name}), each with its files AVAILABLE at the RSE. */
-  public List<RseDataset> list(Collection<String> datasets) throws WatcherUnavailable {
+  public List<RseDataset> list(Collection<String> datasets) throws WatcherUnavailable, RucioNotConfigured {
     URI endpoint = watcher.resolve("/api/rse-replicas");
     String body;
     try {
@@ -74,6 +81,9 @@ public final class WatcherClient {
       try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
         if (response.statusCode() != 200) {
           String text = String.join(" ", lines.lines().limit(5).toList());
+          if (response.statusCode() == 503 && text.contains("no Rucio is configured")) {
+            throw new RucioNotConfigured(text);
+          }
           throw new WatcherUnavailable("POST " + endpoint + " answered HTTP " + response.statusCode() + ": " + text,
               null);
         }
