@@ -111,7 +111,7 @@ public class IngestBenchCommand implements Callable<Integer> {
   private final HttpClient http = HttpClient.newHttpClient();
 
   /** The database the stack runs on, as the bench's ingest-service and its own queries reach it. */
-  private record Database(String jdbcUrl, String user, String password) {
+  record Database(String jdbcUrl, String user, String password) {
 
     Connection connect() throws SQLException {
       return DriverManager.getConnection(jdbcUrl, user, password);
@@ -151,15 +151,54 @@ public class IngestBenchCommand implements Callable<Integer> {
         embedded ? "postgres" : config.dbPassword());
     CatalogClient client = new CatalogClient(URI.create(config.serviceUrl(Service.CATALOG_SERVICE)),
         StackToken.read(config.tokenFile()));
-
     String id = Long.toString(System.currentTimeMillis() / 1000 % 1_000_000_000L, 36);
     String repo = "bench_ingest_" + id;
+    fill(config, db, client, ingestJar, repo, id, out);
+
+    // 4. The floor: the same rows by COPY into an empty namespace.
+    CopyFloor floor = new CopyFloor(db.jdbcUrl(), db.user(), db.password());
+    CopyFloor.Result copy;
+    try {
+      copy = floor.measure(repo, COPY_NAMESPACE);
+    } finally {
+      floor.drop(COPY_NAMESPACE);
+    }
+    out.printf("copy: %s (%.1f MiB) into an empty namespace in %.2f s: %,.0f raws/s%n",
+        String.join(", ", copy.rows().entrySet().stream().map(e -> String.format("%,d %s", e.getValue(), e.getKey()))
+            .toList()), copy.bytes() / 1048576.0, copy.elapsed().toNanos() / 1e9, copy.rawsPerSecond());
+    out.printf(Locale.ROOT, "ingest raws_per_s=%.0f copy_raws_per_s=%.0f ratio=%.2f%n", lastIngest.rawsPerSecond(),
+        copy.rawsPerSecond(), lastIngest.rawsPerSecond() / copy.rawsPerSecond());
+    out.flush();
+    return 0;
+  }
+
+  /** Where the bench keeps its campaigns and manifests. */
+  static Path work(StackConfig config) {
+    return config.stateDir().resolve("bench-ingest");
+  }
+
+  /** The folder of the campaign of {@code raws} raws that {@link #fill} writes (and reuses). */
+  static Path campaignRoot(StackConfig config, int raws) {
+    return work(config).resolve("raws-" + raws);
+  }
+
+  /** The measured ingest of the last {@link #fill}. */
+  private Ingest lastIngest;
+
+  /**
+   * Steps 1 to 3: the campaign on disk (kept for later runs), a new repository {@code repo} through catalog-service
+   * with LSSTComCam, an ingest-service of the bench's own, the warm-up, then the measured ingest of every raw. The
+   * repository stays; the bench's ledger rows and topics go.
+   */
+  void fill(StackConfig config, Database db, CatalogClient client, Path ingestJar, String repo, String id,
+            PrintWriter out) throws Exception {
+    String bootstrap = config.kafkaBootstrap();
     String scope = repo;
-    Path work = config.stateDir().resolve("bench-ingest");
+    Path work = work(config);
 
     // 1. The campaign on disk (kept: writing 150k files takes longer than ingesting them).
     long start = System.nanoTime();
-    Path campaignRoot = work.resolve("raws-" + raws);
+    Path campaignRoot = campaignRoot(config, raws);
     SyntheticRaws.IndexedCampaign campaign = campaign(raws, FIRST_NIGHT, campaignRoot, out);
     String topic = "bench.ingest." + id + "." + Topics.RUCIO_REPLICAS;
     List<ProducerRecord<String, String>> events = records(topic, events(campaign, campaignRoot, scope));
@@ -235,21 +274,7 @@ public class IngestBenchCommand implements Callable<Integer> {
           + registered + " in " + repo + ", warm-up included); see " + log);
     }
 
-    // 4. The floor: the same rows by COPY into an empty namespace.
-    CopyFloor floor = new CopyFloor(db.jdbcUrl(), db.user(), db.password());
-    CopyFloor.Result copy;
-    try {
-      copy = floor.measure(repo, COPY_NAMESPACE);
-    } finally {
-      floor.drop(COPY_NAMESPACE);
-    }
-    out.printf("copy: %s (%.1f MiB) into an empty namespace in %.2f s: %,.0f raws/s%n",
-        String.join(", ", copy.rows().entrySet().stream().map(e -> String.format("%,d %s", e.getValue(), e.getKey()))
-            .toList()), copy.bytes() / 1048576.0, copy.elapsed().toNanos() / 1e9, copy.rawsPerSecond());
-    out.printf(Locale.ROOT, "ingest raws_per_s=%.0f copy_raws_per_s=%.0f ratio=%.2f%n", ingest.rawsPerSecond(),
-        copy.rawsPerSecond(), ingest.rawsPerSecond() / copy.rawsPerSecond());
-    out.flush();
-    return 0;
+    lastIngest = ingest;
   }
 
   /** A campaign under {@code root}: written once for a given size, then found there by its marker. */
@@ -510,7 +535,7 @@ public class IngestBenchCommand implements Callable<Integer> {
     }
   }
 
-  private static void deleteTopics(String bootstrap, java.util.Collection<String> topics, Duration timeout) {
+  static void deleteTopics(String bootstrap, java.util.Collection<String> topics, Duration timeout) {
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     try (Admin admin = Admin.create(props)) {
@@ -531,7 +556,7 @@ public class IngestBenchCommand implements Callable<Integer> {
     }
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
