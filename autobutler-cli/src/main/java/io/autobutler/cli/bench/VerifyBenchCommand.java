@@ -209,6 +209,10 @@ public class VerifyBenchCommand implements Callable<Integer> {
         "-Dautobutler.verifier.manifest=" + manifest.toAbsolutePath(),
         "-Dautobutler.verifier.schedule=0s",
         "-Dautobutler.verifier.storage.managed-roots=" + managedRoot,
+        // the campaign folder's marker file is the bench's, not dark data
+        "-Dautobutler.verifier.storage.dark-data-ignore=_index.json,campaign.properties",
+        // each check's time, in the bench's log
+        "-Dquarkus.log.category.\"io.autobutler.verifier.service\".level=DEBUG",
         "-Dkafka.group.id=bench-verify-" + id,
         "-Dmp.messaging.outgoing.verification.topic=" + topics + Topics.BUTLER_VERIFICATION,
         "-Dmp.messaging.incoming.ingested.topic=" + topics + Topics.BUTLER_INGESTED,

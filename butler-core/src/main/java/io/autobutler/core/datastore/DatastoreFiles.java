@@ -343,6 +343,41 @@ public final class DatastoreFiles {
     return entries;
   }
 
+  /**
+   * Every file under a local folder ({@code file:}), sub-folders included, with its size, in one pass of the file
+   * system (one attribute read per file): what a storage audit needs from a tree of 150,000 files.
+   *
+   * @throws FileNotFoundException when there is no such folder
+   */
+  public static void walkLocal(URI directory, java.util.function.Consumer<Entry> files) throws IOException {
+    Path root = Path.of(directory);
+    if (!Files.isDirectory(root)) {
+      throw new FileNotFoundException("no folder at " + text(directory));
+    }
+    Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
+      @Override
+      public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
+        if (attrs.isRegularFile()) {
+          files.accept(new Entry(file.toUri(), file.getFileName().toString(), false, attrs.size()));
+        }
+        return java.nio.file.FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+        if (e instanceof NoSuchFileException) {
+          return java.nio.file.FileVisitResult.CONTINUE; // removed while the walk ran
+        }
+        throw e;
+      }
+    });
+  }
+
+  /** Whether a URI names a local file ({@code file:}). */
+  public static boolean isLocalUri(URI uri) {
+    return isLocal(uri);
+  }
+
   /** A folder's member by name: names are path segments, never URIs (a {@code :} in one stays in the path). */
   public static URI child(URI directory, String name, boolean isDirectory) {
     try {

@@ -57,11 +57,14 @@ public class CompletenessCheck implements Check {
       Map<String, List<Long>> detectors = detectors(c);
       Map<Night, long[]> visits = visitsPerNight(c);
       Map<Night, ReportBuilder> nights = new TreeMap<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT d.instrument, e.day_obs, d.exposure,"
-          + " array_agg(DISTINCT d.detector ORDER BY d.detector), count(*)"
-          + " FROM dataset d JOIN dataset_type t ON t.id = d.dataset_type_id AND t.name = 'raw'"
-          + " JOIN exposure e ON e.instrument = d.instrument AND e.id = d.exposure"
-          + " GROUP BY d.instrument, e.day_obs, d.exposure ORDER BY d.instrument, e.day_obs, d.exposure")) {
+      // Grouped on the dataset table alone (its (instrument, exposure) index gives the order), then joined to the
+      // 16,588 exposures for their night: no sort of 150,000 joined rows. A detector in two runs shows twice in
+      // the array; the set below counts it once.
+      try (PreparedStatement ps = c.prepareStatement("SELECT a.instrument, e.day_obs, a.exposure, a.detectors,"
+          + " a.raws FROM (SELECT d.instrument, d.exposure, array_agg(d.detector) AS detectors, count(*) AS raws"
+          + " FROM dataset d WHERE d.dataset_type_id = (SELECT id FROM dataset_type WHERE name = 'raw')"
+          + " GROUP BY d.instrument, d.exposure) a JOIN exposure e ON e.instrument = a.instrument AND e.id = a.exposure"
+          + " ORDER BY a.instrument, e.day_obs, a.exposure")) {
         ps.setFetchSize(10_000);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {

@@ -101,10 +101,22 @@ public class StorageCheck implements Check {
 
   // ------------------------------------------------------------------------------------------- storage reads
 
-  /** Lists a managed root whole, folder by folder (each level's folders in parallel). */
+  /**
+   * Lists a managed root whole: a local one in one pass of the file system, a remote one folder by folder (each
+   * level's folders in parallel, PROPFIND {@code Depth: 1}).
+   */
   private static Walk walk(DatastoreFiles storage, ExecutorService pool, String root) throws InterruptedException {
     Map<String, Long> found = new ConcurrentHashMap<>();
     URI rootUri = DatastoreFiles.asDirectory(URI.create(root));
+    if (DatastoreFiles.isLocalUri(rootUri)) {
+      try {
+        DatastoreFiles.walkLocal(rootUri, f -> found.put(DatastoreFiles.text(f.uri()), f.size()));
+        return new Walk(root, found, null, false);
+      } catch (IOException e) {
+        return new Walk(root, Map.of(), "cannot list " + root + ": " + e.getMessage(),
+            e instanceof FileNotFoundException);
+      }
+    }
     List<URI> level = List.of(rootUri);
     boolean first = true;
     while (!level.isEmpty()) {

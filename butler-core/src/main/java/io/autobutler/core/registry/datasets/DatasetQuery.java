@@ -235,11 +235,11 @@ public final class DatasetQuery {
         request.findFirst(), 0, false);
     long total = 0;
     for (DatasetType type : types) {
-      Statement statement = statement(type, search, where, unlimited);
+      Statement statement = statement(type, search, where, unlimited, true);
       if (statement == null) {
         continue;
       }
-      try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM (" + statement.sql() + ") counted")) {
+      try (PreparedStatement ps = c.prepareStatement(statement.sql())) {
         statement.bind(c, ps);
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
@@ -258,8 +258,11 @@ public final class DatasetQuery {
     }
   }
 
-  /** One dataset type's query, or null when no collection of the search path can hold its datasets. */
-  private Statement statement(DatasetType type, SearchPath search, Node where, Request request) {
+  /**
+   * One dataset type's query, or null when no collection of the search path can hold its datasets; {@code count}:
+   * the number of its rows instead (no data ID columns fetched, nothing ordered).
+   */
+  private Statement statement(DatasetType type, SearchPath search, Node where, Request request, boolean count) {
     QueryContext context = datasetContext(type, request.binds(), "r.name").widenedFor(where);
     SqlPredicate predicate = SqlTranslator.translate(where, context);
     Set<String> joins = new LinkedHashSet<>();
@@ -276,9 +279,9 @@ public final class DatasetQuery {
       return null;
     }
     String dedupeKey = request.findFirst() ? "q.data_id_key" : "q.id";
-    StringBuilder sql = new StringBuilder("SELECT * FROM (SELECT DISTINCT ON (").append(dedupeKey)
-        .append(") * FROM (SELECT d.id, d.data_id_key, m.rank, r.name AS run");
-    for (int i = 0; i < columns.size(); i++) {
+    StringBuilder sql = new StringBuilder(count ? "SELECT count(DISTINCT " + dedupeKey + ") FROM (" : "SELECT * FROM"
+        + " (SELECT DISTINCT ON (" + dedupeKey + ") * FROM (").append("SELECT d.id, d.data_id_key, m.rank, r.name AS run");
+    for (int i = 0; i < (count ? 0 : columns.size()); i++) {
       sql.append(", ").append(columns.get(i)).append(" AS k").append(i);
     }
     if (request.showUri()) {
@@ -296,6 +299,9 @@ public final class DatasetQuery {
     if (!predicate.isTrue()) {
       sql.append("WHERE ").append(predicate.sql());
     }
+    if (count) {
+      return new Statement(sql.append(") q").toString(), members, predicate, keys);
+    }
     sql.append(") q ORDER BY ").append(dedupeKey).append(", q.rank) deduped");
     if (request.limit() != 0) {
       sql.append(" LIMIT ").append(Math.abs((long) request.limit()) + 1);
@@ -305,7 +311,7 @@ public final class DatasetQuery {
 
   private TextTable queryType(Connection c, DatasetType type, SearchPath search, Node where, Request request)
       throws SQLException {
-    Statement statement = statement(type, search, where, request);
+    Statement statement = statement(type, search, where, request, false);
     List<String> keys = type.dimensions().dataCoordinateKeys();
     if (statement == null) {
       return new TextTable(headers(keys, request.showUri()), List.of());
