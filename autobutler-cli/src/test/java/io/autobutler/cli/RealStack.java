@@ -118,6 +118,7 @@ public final class RealStack implements ParameterResolver {
     private String token;
     private String catalogUrl;
     private String watcherUrl;
+    private String verifierUrl;
 
     Stack(Path state) {
       this.state = state.toAbsolutePath().normalize();
@@ -180,6 +181,7 @@ public final class RealStack implements ParameterResolver {
       ingestUrl = "http://127.0.0.1:" + ports[3];
       kafkaBootstrap = "127.0.0.1:" + ports[0];
       watcherUrl = "http://127.0.0.1:" + ports[2];
+      verifierUrl = "http://127.0.0.1:" + ports[5];
       token = Files.readString(state.resolve("token")).strip();
     }
 
@@ -252,6 +254,11 @@ public final class RealStack implements ParameterResolver {
     /** replication-watcher. */
     public String watcherUrl() {
       return watcherUrl;
+    }
+
+    /** verifier-service. */
+    public String verifierUrl() {
+      return verifierUrl;
     }
 
     /** ingest-service. */
