@@ -16,7 +16,7 @@ import io.autobutler.testsupport.PostgresResource;
  * A database of the test's own, the real Kafka broker, and a small ComCam campaign on disk with the manifest that
  * declares it, configured as the verifier's: raws of complete exposures (no detector missing) under
  * {@code data/raws/}, the managed root {@code data/}; chains, a tagged selection of the science raws, the raw count
- * and the calibrations (bias, flat) every science exposure needs. Events trigger runs 3 s apart; no schedule.
+ * and the calibrations (bias, flat) every science exposure needs. Events trigger runs 10 s apart; no schedule.
  */
 public class VerifierCampaignResource extends PostgresResource {
 
@@ -73,7 +73,7 @@ public class VerifierCampaignResource extends PostgresResource {
     config.put("kafka.bootstrap.servers", KafkaBroker.bootstrapServers());
     config.put("autobutler.verifier.storage.managed-roots", root());
     config.put("autobutler.verifier.schedule", "0s");
-    config.put("autobutler.verifier.spacing", "3s");
+    config.put("autobutler.verifier.spacing", "10s");
     config.put("autobutler.verifier.storage.checksum-sample", "0");
     config.put("autobutler.verifier.max-items", "50");
     return config;

@@ -108,8 +108,6 @@ public class IngestBenchCommand implements Callable<Integer> {
       + " which the bench gives up (default 300).")
   int stallTimeout;
 
-  private final HttpClient http = HttpClient.newHttpClient();
-
   /** The database the stack runs on, as the bench's ingest-service and its own queries reach it. */
   record Database(String jdbcUrl, String user, String password) {
 
@@ -372,6 +370,15 @@ public class IngestBenchCommand implements Callable<Integer> {
         "-Dmp.messaging.outgoing.replicas-dlq.topic=" + topics + Topics.RUCIO_REPLICAS + Topics.DLQ_SUFFIX,
         "-Dmp.messaging.outgoing.datasets-dlq.topic=" + topics + Topics.RUCIO_DATASETS + Topics.DLQ_SUFFIX,
         "-jar", jar.toString()));
+    return startJar(config, db, command, port, "ingest-service", log);
+  }
+
+  /**
+   * Starts a service jar of the bench's own on the stack's Kafka and database and waits until it answers at
+   * {@code port}; one that exits or does not answer in time is a {@link CliException} naming its log.
+   */
+  static Process startJar(StackConfig config, Database db, List<String> command, int port, String name, Path log)
+      throws IOException, InterruptedException {
     Files.createDirectories(log.getParent());
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
@@ -381,10 +388,11 @@ public class IngestBenchCommand implements Callable<Integer> {
     pb.environment().put("QUARKUS_DATASOURCE_PASSWORD", db.password());
     Process process = pb.start();
     String url = "http://127.0.0.1:" + port + "/q/health/live";
+    HttpClient http = HttpClient.newHttpClient();
     long deadline = System.currentTimeMillis() + config.timeout().toMillis();
     while (System.currentTimeMillis() < deadline) {
       if (!process.isAlive()) {
-        throw new CliException("the bench ingest-service exited during startup; see " + log
+        throw new CliException("the bench " + name + " exited during startup; see " + log
             + System.lineSeparator() + ProcessControl.tail(log, 20));
       }
       try {
@@ -398,7 +406,7 @@ public class IngestBenchCommand implements Callable<Integer> {
       Thread.sleep(300);
     }
     ProcessControl.terminate(process.toHandle(), Duration.ofSeconds(20));
-    throw new CliException("the bench ingest-service did not answer at " + url + "; see " + log);
+    throw new CliException("the bench " + name + " did not answer at " + url + "; see " + log);
   }
 
   /** Waits until the service's consumer owns every partition, so that the timing has no group join in it. */

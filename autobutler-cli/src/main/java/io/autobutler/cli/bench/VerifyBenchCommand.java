@@ -222,33 +222,7 @@ public class VerifyBenchCommand implements Callable<Integer> {
         "-Dmp.messaging.outgoing.ingested-dlq.topic=" + topics + Topics.BUTLER_INGESTED + Topics.DLQ_SUFFIX,
         "-Dmp.messaging.outgoing.datasets-dlq.topic=" + topics + Topics.RUCIO_DATASETS + Topics.DLQ_SUFFIX,
         "-jar", jar.toString()));
-    Files.createDirectories(log.getParent());
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
-    pb.environment().put("KAFKA_BOOTSTRAP_SERVERS", config.kafkaBootstrap());
-    pb.environment().put("QUARKUS_DATASOURCE_JDBC_URL", db.jdbcUrl());
-    pb.environment().put("QUARKUS_DATASOURCE_USERNAME", db.user());
-    pb.environment().put("QUARKUS_DATASOURCE_PASSWORD", db.password());
-    Process process = pb.start();
-    String url = "http://127.0.0.1:" + port + "/q/health/live";
-    long deadline = System.currentTimeMillis() + config.timeout().toMillis();
-    while (System.currentTimeMillis() < deadline) {
-      if (!process.isAlive()) {
-        throw new CliException("the bench verifier-service exited during startup; see " + log
-            + System.lineSeparator() + ProcessControl.tail(log, 20));
-      }
-      try {
-        if (http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
-            .statusCode() == 200) {
-          return process;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      Thread.sleep(300);
-    }
-    ProcessControl.terminate(process.toHandle(), Duration.ofSeconds(20));
-    throw new CliException("the bench verifier-service did not answer at " + url + "; see " + log);
+    return IngestBenchCommand.startJar(config, db, command, port, "verifier-service", log);
   }
 
   /** The bench repository's raws, or -1 when it does not exist yet. */

@@ -1,9 +1,7 @@
 package io.autobutler.watcher.inventory;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,20 +55,7 @@ public class RseInventory {
   public void list(List<String> extra, Consumer<RseDataset> datasets) {
     RucioClient client = client();
     WatchScope watched = scope();
-    Set<Did> found = new LinkedHashSet<>();
-    for (String s : watched.scopes()) {
-      Set<String> searched = new HashSet<>();
-      for (String pattern : watched.datasetPatterns()) {
-        String search = WatchScope.searchPattern(pattern);
-        if (searched.add(search)) {
-          client.searchDatasets(s, search, name -> {
-            if (watched.matchesPattern(name)) {
-              found.add(new Did(s, name));
-            }
-          });
-        }
-      }
-    }
+    Set<Did> found = watched.datasets(client);
     List<Did> asked = new ArrayList<>();
     for (String did : extra) {
       Did parsed = Did.parse(did);

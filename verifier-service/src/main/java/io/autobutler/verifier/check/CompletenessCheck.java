@@ -76,8 +76,7 @@ public class CompletenessCheck implements Check {
             for (Object d : (Object[]) array.getArray()) {
               present.add(((Number) d).longValue());
             }
-            ReportBuilder report = nights.computeIfAbsent(night, n -> context.report(name(),
-                "night:" + n.instrument() + "/" + n.dayObs()));
+            ReportBuilder report = nights.computeIfAbsent(night, n -> nightReport(context, n));
             report.add("exposures", 1).add("raws", rs.getLong(5));
             List<Long> known = detectors.getOrDefault(instrument, List.of());
             int needed = declared.getOrDefault(instrument, known.size());
@@ -93,13 +92,9 @@ public class CompletenessCheck implements Check {
         }
       }
       List<VerificationReport> reports = new ArrayList<>();
-      visits.forEach((night, count) -> nights.computeIfAbsent(night, n -> context.report(name(),
-          "night:" + n.instrument() + "/" + n.dayObs())));
+      visits.forEach((night, count) -> nights.computeIfAbsent(night, n -> nightReport(context, n)));
       nights.forEach((night, report) -> {
         report.count("visits", visits.getOrDefault(night, new long[1])[0]);
-        report.count("exposures", report.count("exposures"));
-        report.count("raws", report.count("raws"));
-        report.count("incomplete_exposures", report.count("incomplete_exposures"));
         long incomplete = report.count("incomplete_exposures");
         if (incomplete > 0) {
           report.problem(incomplete + " of " + report.count("exposures") + " exposures lack detectors");
@@ -112,6 +107,12 @@ public class CompletenessCheck implements Check {
       }
       return reports;
     });
+  }
+
+  /** A night's report, its counts all present from the start. */
+  private ReportBuilder nightReport(CheckContext context, Night night) {
+    return context.report(name(), "night:" + night.instrument() + "/" + night.dayObs())
+        .count("exposures", 0).count("visits", 0).count("raws", 0).count("incomplete_exposures", 0);
   }
 
   /** The detector ids of each instrument, in order. */

@@ -57,6 +57,8 @@ public class Verification {
   private final VerificationHealth health;
   private final MeterRegistry meters;
   private final RetryWaits retryWaits = new RetryWaits(Duration.ofSeconds(1), Duration.ofSeconds(60));
+  /** Guards the scheduling flags and the retry waits. */
+  private final Object scheduling = new Object();
   private ScheduledExecutorService executor;
   private boolean eventRunScheduled;
   private boolean retryScheduled;
@@ -101,7 +103,7 @@ public class Verification {
 
   /** An event said the repository changed: a run follows within {@code spacing}, one for any number of events. */
   public void changed(String trigger) {
-    synchronized (this.checks) {
+    synchronized (scheduling) {
       meters.counter("autobutler.verifier.trigger.events", "trigger", trigger).increment();
       if (eventRunScheduled || executor == null || executor.isShutdown()) {
         return;
@@ -109,7 +111,7 @@ public class Verification {
       eventRunScheduled = true;
       long delay = Math.max(0, lastRunStartMillis + config.spacing().toMillis() - System.currentTimeMillis());
       executor.schedule(() -> {
-        synchronized (this.checks) {
+        synchronized (scheduling) {
           eventRunScheduled = false;
         }
         attempt(trigger);
@@ -127,13 +129,13 @@ public class Verification {
         return;
       }
       verify(found.get(), trigger, ChecksumMode.SAMPLE);
-      synchronized (this.checks) {
+      synchronized (scheduling) {
         retryWaits.reset();
       }
     } catch (RuntimeException e) {
       String reason = "verification of " + repository + " (" + trigger + ") failed: " + e.getMessage();
       health.down(reason);
-      synchronized (this.checks) {
+      synchronized (scheduling) {
         if (retryScheduled || executor == null || executor.isShutdown()) {
           return;
         }
@@ -141,7 +143,7 @@ public class Verification {
         long wait = retryWaits.next().toMillis();
         LOG.warnf("%s; retrying in %d ms", reason, wait);
         executor.schedule(() -> {
-          synchronized (this.checks) {
+          synchronized (scheduling) {
             retryScheduled = false;
           }
           attempt("retry");
