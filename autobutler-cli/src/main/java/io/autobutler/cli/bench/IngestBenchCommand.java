@@ -111,6 +111,18 @@ public class IngestBenchCommand implements Callable<Integer> {
   /** The database the stack runs on, as the bench's ingest-service and its own queries reach it. */
   record Database(String jdbcUrl, String user, String password) {
 
+    /** The database the running stack recorded at up (the embedded server's own user when it is the embedded one). */
+    static Database of(StackConfig config) {
+      Properties recorded = config.recorded();
+      String dbUrl = recorded.getProperty("postgres.effective.url");
+      if (dbUrl == null) {
+        throw new CliException("no running stack recorded in " + config.recordFile() + ": run ./autobutler up first");
+      }
+      boolean embedded = "embedded".equals(recorded.getProperty("postgres.kind"));
+      return new Database(JdbcUrl.parse(dbUrl).jdbc(), embedded ? "postgres" : config.dbUser(),
+          embedded ? "postgres" : config.dbPassword());
+    }
+
     Connection connect() throws SQLException {
       return DriverManager.getConnection(jdbcUrl, user, password);
     }
@@ -139,14 +151,7 @@ public class IngestBenchCommand implements Callable<Integer> {
     if (!KafkaBrokerProcess.answers(bootstrap)) {
       throw new CliException("no Kafka at " + bootstrap + ": run ./autobutler up first");
     }
-    Properties recorded = config.recorded();
-    String dbUrl = recorded.getProperty("postgres.effective.url");
-    if (dbUrl == null) {
-      throw new CliException("no running stack recorded in " + config.recordFile() + ": run ./autobutler up first");
-    }
-    boolean embedded = "embedded".equals(recorded.getProperty("postgres.kind"));
-    Database db = new Database(JdbcUrl.parse(dbUrl).jdbc(), embedded ? "postgres" : config.dbUser(),
-        embedded ? "postgres" : config.dbPassword());
+    Database db = Database.of(config);
     CatalogClient client = new CatalogClient(URI.create(config.serviceUrl(Service.CATALOG_SERVICE)),
         StackToken.read(config.tokenFile()));
     String id = Long.toString(System.currentTimeMillis() / 1000 % 1_000_000_000L, 36);

@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
@@ -28,7 +27,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.autobutler.cli.AutobutlerCommand;
 import io.autobutler.cli.CliException;
 import io.autobutler.cli.repo.CatalogClient;
-import io.autobutler.cli.stack.JdbcUrl;
 import io.autobutler.cli.stack.KafkaBrokerProcess;
 import io.autobutler.cli.stack.ProcessControl;
 import io.autobutler.cli.stack.Service;
@@ -95,14 +93,7 @@ public class VerifyBenchCommand implements Callable<Integer> {
     if (!KafkaBrokerProcess.answers(config.kafkaBootstrap())) {
       throw new CliException("no Kafka at " + config.kafkaBootstrap() + ": run ./autobutler up first");
     }
-    Properties recorded = config.recorded();
-    String dbUrl = recorded.getProperty("postgres.effective.url");
-    if (dbUrl == null) {
-      throw new CliException("no running stack recorded in " + config.recordFile() + ": run ./autobutler up first");
-    }
-    boolean embedded = "embedded".equals(recorded.getProperty("postgres.kind"));
-    IngestBenchCommand.Database db = new IngestBenchCommand.Database(JdbcUrl.parse(dbUrl).jdbc(),
-        embedded ? "postgres" : config.dbUser(), embedded ? "postgres" : config.dbPassword());
+    IngestBenchCommand.Database db = IngestBenchCommand.Database.of(config);
     CatalogClient client = new CatalogClient(URI.create(config.serviceUrl(Service.CATALOG_SERVICE)),
         StackToken.read(config.tokenFile()));
     String id = Long.toString(System.currentTimeMillis() / 1000 % 1_000_000_000L, 36);
