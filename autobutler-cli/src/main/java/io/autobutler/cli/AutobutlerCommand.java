@@ -32,6 +32,7 @@ import io.autobutler.cli.repo.WriteCuratedCalibrationsCommand;
 import io.autobutler.cli.stack.DownCommand;
 import io.autobutler.cli.stack.StatusCommand;
 import io.autobutler.cli.stack.UpCommand;
+import io.autobutler.cli.verify.VerifyCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -62,6 +63,7 @@ import picocli.CommandLine.Spec;
         IngestRawsCommand.class,
         IngestFilesCommand.class,
         IngestZipCommand.class,
+        VerifyCommand.class,
         BenchCommand.class, HelpCommand.class},
     footer = {
         "",

@@ -66,6 +66,8 @@ public final class RealStack implements ParameterResolver {
   private static final Path ROOT = ProjectHome.locate(Map.of());
   /** Every stack of this checkout's test runs lives below this folder, in a folder named after its JVM's pid. */
   private static final Path STACKS = ROOT.resolve("autobutler-cli/target/real-stack");
+  /** The stacks this run started: never taken for leftovers of a killed run. */
+  private static final java.util.Set<Path> STARTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -75,6 +77,17 @@ public final class RealStack implements ParameterResolver {
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
     return stack(context);
+  }
+
+  /**
+   * A stack of a test's own, with its own campaign manifest (given the registry database's URL) and settings for the
+   * services in up's environment ({@code AUTOBUTLER_WATCHER_RUCIO_URL}, …); the caller closes it.
+   */
+  public static Stack dedicated(String name, java.util.function.Function<String, String> manifest,
+                                Map<String, String> environment) {
+    Stack stack = new Stack(STACKS.resolve(ProcessHandle.current().pid() + "-" + name), manifest, environment);
+    stack.start();
+    return stack;
   }
 
   /** The run's stack, started on first use. */
@@ -118,9 +131,20 @@ public final class RealStack implements ParameterResolver {
     private String token;
     private String catalogUrl;
     private String watcherUrl;
+    private String verifierUrl;
+
+    /** What the stack's campaign manifest is, given the registry database's URL; up's environment. */
+    private final java.util.function.Function<String, String> manifestFor;
+    private final Map<String, String> upEnvironment;
 
     Stack(Path state) {
+      this(state, Stack::manifest, Map.of());
+    }
+
+    Stack(Path state, java.util.function.Function<String, String> manifestFor, Map<String, String> upEnvironment) {
       this.state = state.toAbsolutePath().normalize();
+      this.manifestFor = manifestFor;
+      this.upEnvironment = Map.copyOf(upEnvironment);
     }
 
     // ------------------------------------------------------------------------------------------- start and stop
@@ -142,6 +166,7 @@ public final class RealStack implements ParameterResolver {
 
     private void up() throws Exception {
       requireBuilt();
+      STARTED.add(state);
       removeLeftoverStacks(STACKS);
       int[] ports = FreePorts.of(8);
       String database = "autobutler_test_" + UUID.randomUUID().toString().substring(0, 8);
@@ -155,12 +180,12 @@ public final class RealStack implements ParameterResolver {
         registryUrl = "jdbc:postgresql://127.0.0.1:" + ports[6] + "/" + database;
       }
       Files.createDirectories(state);
-      Path manifest = Files.writeString(state.resolve("campaign-manifest.yaml"), manifest(registryUrl));
+      Path manifest = Files.writeString(state.resolve("campaign-manifest.yaml"), manifestFor.apply(registryUrl));
       StringWriter out = new StringWriter();
       StringWriter err = new StringWriter();
       int code;
       try {
-        code = cli(out, err, "up", "--state-dir", state.toString(), "--manifest", manifest.toString(),
+        code = cli(upEnvironment, out, err, "up", "--state-dir", state.toString(), "--manifest", manifest.toString(),
             "--kafka-port", Integer.toString(ports[0]), "--kafka-controller-port", Integer.toString(ports[1]),
             "--watcher-port", Integer.toString(ports[2]), "--ingest-port", Integer.toString(ports[3]),
             "--catalog-port", Integer.toString(ports[4]), "--verifier-port", Integer.toString(ports[5]),
@@ -180,6 +205,7 @@ public final class RealStack implements ParameterResolver {
       ingestUrl = "http://127.0.0.1:" + ports[3];
       kafkaBootstrap = "127.0.0.1:" + ports[0];
       watcherUrl = "http://127.0.0.1:" + ports[2];
+      verifierUrl = "http://127.0.0.1:" + ports[5];
       token = Files.readString(state.resolve("token")).strip();
     }
 
@@ -252,6 +278,11 @@ public final class RealStack implements ParameterResolver {
     /** replication-watcher. */
     public String watcherUrl() {
       return watcherUrl;
+    }
+
+    /** verifier-service. */
+    public String verifierUrl() {
+      return verifierUrl;
     }
 
     /** ingest-service. */
@@ -506,7 +537,11 @@ public final class RealStack implements ParameterResolver {
     }
 
     static int cli(StringWriter out, StringWriter err, String... args) {
-      CommandLine cl = AutobutlerCommand.commandLine(Map.of());
+      return cli(Map.of(), out, err, args);
+    }
+
+    private static int cli(Map<String, String> env, StringWriter out, StringWriter err, String... args) {
+      CommandLine cl = AutobutlerCommand.commandLine(env);
       cl.setOut(new PrintWriter(out, true));
       cl.setErr(new PrintWriter(err, true));
       return cl.execute(args);
@@ -542,7 +577,10 @@ public final class RealStack implements ParameterResolver {
         folders = list.filter(Files::isDirectory).toList();
       }
       for (Path old : folders) {
-        String owner = old.getFileName().toString();
+        if (STARTED.contains(old.toAbsolutePath().normalize())) {
+          continue; // a stack of this run
+        }
+        String owner = old.getFileName().toString().split("-", 2)[0];
         boolean liveOtherRun = owner.matches("[0-9]+") && Long.parseLong(owner) != ProcessHandle.current().pid()
             && ProcessHandle.of(Long.parseLong(owner)).filter(ProcessHandle::isAlive).isPresent();
         if (liveOtherRun) {

@@ -113,10 +113,20 @@ public class IngestBenchCommand implements Callable<Integer> {
       + " which the bench gives up (default 300).")
   int stallTimeout;
 
-  private final HttpClient http = HttpClient.newHttpClient();
-
   /** The database the stack runs on, as the bench's ingest-service and its own queries reach it. */
-  private record Database(String jdbcUrl, String user, String password) {
+  record Database(String jdbcUrl, String user, String password) {
+
+    /** The database the running stack recorded at up (the embedded server's own user when it is the embedded one). */
+    static Database of(StackConfig config) {
+      Properties recorded = config.recorded();
+      String dbUrl = recorded.getProperty("postgres.effective.url");
+      if (dbUrl == null) {
+        throw new CliException("no running stack recorded in " + config.recordFile() + ": run ./autobutler up first");
+      }
+      boolean embedded = "embedded".equals(recorded.getProperty("postgres.kind"));
+      return new Database(JdbcUrl.parse(dbUrl).jdbc(), embedded ? "postgres" : config.dbUser(),
+          embedded ? "postgres" : config.dbPassword());
+    }
 
     Connection connect() throws SQLException {
       return DriverManager.getConnection(jdbcUrl, user, password);
@@ -146,25 +156,57 @@ public class IngestBenchCommand implements Callable<Integer> {
     if (!KafkaBrokerProcess.answers(bootstrap)) {
       throw new CliException("no Kafka at " + bootstrap + ": run ./autobutler up first");
     }
-    Properties recorded = config.recorded();
-    String dbUrl = recorded.getProperty("postgres.effective.url");
-    if (dbUrl == null) {
-      throw new CliException("no running stack recorded in " + config.recordFile() + ": run ./autobutler up first");
-    }
-    boolean embedded = "embedded".equals(recorded.getProperty("postgres.kind"));
-    Database db = new Database(JdbcUrl.parse(dbUrl).jdbc(), embedded ? "postgres" : config.dbUser(),
-        embedded ? "postgres" : config.dbPassword());
+    Database db = Database.of(config);
     CatalogClient client = new CatalogClient(URI.create(config.serviceUrl(Service.CATALOG_SERVICE)),
         StackToken.read(config.tokenFile()));
-
     String id = Long.toString(System.currentTimeMillis() / 1000 % 1_000_000_000L, 36);
     String repo = "bench_ingest_" + id;
+    fill(config, db, client, ingestJar, repo, id, out);
+
+    // 4. The floor: the same rows by COPY into an empty namespace.
+    CopyFloor floor = new CopyFloor(db.jdbcUrl(), db.user(), db.password());
+    CopyFloor.Result copy;
+    try {
+      copy = floor.measure(repo, COPY_NAMESPACE);
+    } finally {
+      floor.drop(COPY_NAMESPACE);
+    }
+    out.printf("copy: %s (%.1f MiB) into an empty namespace in %.2f s: %,.0f raws/s%n",
+        String.join(", ", copy.rows().entrySet().stream().map(e -> String.format("%,d %s", e.getValue(), e.getKey()))
+            .toList()), copy.bytes() / 1048576.0, copy.elapsed().toNanos() / 1e9, copy.rawsPerSecond());
+    out.printf(Locale.ROOT, "ingest raws_per_s=%.0f copy_raws_per_s=%.0f ratio=%.2f%n", lastIngest.rawsPerSecond(),
+        copy.rawsPerSecond(), lastIngest.rawsPerSecond() / copy.rawsPerSecond());
+    out.flush();
+    return 0;
+  }
+
+  /** Where the bench keeps its campaigns and manifests. */
+  static Path work(StackConfig config) {
+    return config.stateDir().resolve("bench-ingest");
+  }
+
+  /** The folder of the campaign of {@code raws} raws that {@link #fill} writes (and reuses). */
+  static Path campaignRoot(StackConfig config, int raws) {
+    return work(config).resolve("raws-" + raws);
+  }
+
+  /** The measured ingest of the last {@link #fill}. */
+  private Ingest lastIngest;
+
+  /**
+   * Steps 1 to 3: the campaign on disk (kept for later runs), a new repository {@code repo} through catalog-service
+   * with LSSTComCam, an ingest-service of the bench's own, the warm-up, then the measured ingest of every raw. The
+   * repository stays; the bench's ledger rows and topics go.
+   */
+  void fill(StackConfig config, Database db, CatalogClient client, Path ingestJar, String repo, String id,
+            PrintWriter out) throws Exception {
+    String bootstrap = config.kafkaBootstrap();
     String scope = repo;
-    Path work = config.stateDir().resolve("bench-ingest");
+    Path work = work(config);
 
     // 1. The campaign on disk (kept: writing 150k files takes longer than ingesting them).
     long start = System.nanoTime();
-    Path campaignRoot = work.resolve("raws-" + raws);
+    Path campaignRoot = campaignRoot(config, raws);
     SyntheticRaws.IndexedCampaign campaign = campaign(raws, FIRST_NIGHT, campaignRoot, out);
     String topic = "bench.ingest." + id + "." + Topics.RUCIO_REPLICAS;
     List<ProducerRecord<String, String>> events = records(topic, events(campaign, campaignRoot, scope));
@@ -239,21 +281,7 @@ public class IngestBenchCommand implements Callable<Integer> {
           + registered + " in " + repo + ", warm-up included); see " + log);
     }
 
-    // 4. The floor: the same rows by COPY into an empty namespace.
-    CopyFloor floor = new CopyFloor(db.jdbcUrl(), db.user(), db.password());
-    CopyFloor.Result copy;
-    try {
-      copy = floor.measure(repo, COPY_NAMESPACE);
-    } finally {
-      floor.drop(COPY_NAMESPACE);
-    }
-    out.printf("copy: %s (%.1f MiB) into an empty namespace in %.2f s: %,.0f raws/s%n",
-        String.join(", ", copy.rows().entrySet().stream().map(e -> String.format("%,d %s", e.getValue(), e.getKey()))
-            .toList()), copy.bytes() / 1048576.0, copy.elapsed().toNanos() / 1e9, copy.rawsPerSecond());
-    out.printf(Locale.ROOT, "ingest raws_per_s=%.0f copy_raws_per_s=%.0f ratio=%.2f%n", ingest.rawsPerSecond(),
-        copy.rawsPerSecond(), ingest.rawsPerSecond() / copy.rawsPerSecond());
-    out.flush();
-    return 0;
+    lastIngest = ingest;
   }
 
   /** A campaign under {@code root}: written once for a given size, then found there by its marker. */
@@ -351,6 +379,15 @@ public class IngestBenchCommand implements Callable<Integer> {
         "-Dmp.messaging.outgoing.replicas-dlq.topic=" + topics + Topics.RUCIO_REPLICAS + Topics.DLQ_SUFFIX,
         "-Dmp.messaging.outgoing.datasets-dlq.topic=" + topics + Topics.RUCIO_DATASETS + Topics.DLQ_SUFFIX,
         "-jar", jar.toString()));
+    return startJar(config, db, command, port, "ingest-service", log);
+  }
+
+  /**
+   * Starts a service jar of the bench's own on the stack's Kafka and database and waits until it answers at
+   * {@code port}; one that exits or does not answer in time is a {@link CliException} naming its log.
+   */
+  static Process startJar(StackConfig config, Database db, List<String> command, int port, String name, Path log)
+      throws IOException, InterruptedException {
     Files.createDirectories(log.getParent());
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
@@ -360,10 +397,11 @@ public class IngestBenchCommand implements Callable<Integer> {
     pb.environment().put("QUARKUS_DATASOURCE_PASSWORD", db.password());
     Process process = pb.start();
     String url = "http://127.0.0.1:" + port + "/q/health/live";
+    HttpClient http = HttpClient.newHttpClient();
     long deadline = System.currentTimeMillis() + config.timeout().toMillis();
     while (System.currentTimeMillis() < deadline) {
       if (!process.isAlive()) {
-        throw new CliException("the bench ingest-service exited during startup; see " + log
+        throw new CliException("the bench " + name + " exited during startup; see " + log
             + System.lineSeparator() + ProcessControl.tail(log, 20));
       }
       try {
@@ -377,7 +415,7 @@ public class IngestBenchCommand implements Callable<Integer> {
       Thread.sleep(300);
     }
     ProcessControl.terminate(process.toHandle(), Duration.ofSeconds(20));
-    throw new CliException("the bench ingest-service did not answer at " + url + "; see " + log);
+    throw new CliException("the bench " + name + " did not answer at " + url + "; see " + log);
   }
 
   /** Waits until the service's consumer owns every partition, so that the timing has no group join in it. */
@@ -562,7 +600,7 @@ public class IngestBenchCommand implements Callable<Integer> {
     }
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }

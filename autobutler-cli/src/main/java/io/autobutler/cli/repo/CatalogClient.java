@@ -46,14 +46,22 @@ public final class CatalogClient {
 
   private final URI base;
   private final Optional<String> token;
+  /** The service's name in messages: catalog-service, or another service spoken to the same way. */
+  private final String service;
 
   public CatalogClient(URI base) {
     this(base, Optional.empty());
   }
 
   public CatalogClient(URI base, Optional<String> token) {
+    this(base, token, "catalog-service");
+  }
+
+  /** A client of another service with the same conventions (JSON, {@code {"error": …}} answers). */
+  public CatalogClient(URI base, Optional<String> token, String service) {
     this.base = stripTrailingSlash(base);
     this.token = token.map(String::strip).filter(t -> !t.isEmpty());
+    this.service = service;
   }
 
   public URI base() {
@@ -137,7 +145,7 @@ public final class CatalogClient {
         Files.deleteIfExists(partial);
       }
     } catch (IOException e) {
-      throw new CliException("cannot save the answer of catalog-service at " + base + " to " + target + ": "
+      throw new CliException("cannot save the answer of " + service + " at " + base + " to " + target + ": "
           + describe(e));
     }
   }
@@ -160,7 +168,7 @@ public final class CatalogClient {
     try {
       return new Reply(status, body.isBlank() ? Json.MAPPER.missingNode() : Json.MAPPER.readTree(body));
     } catch (IOException e) {
-      throw new CliException("catalog-service answered " + status + " with a body that is not JSON: "
+      throw new CliException(service + " answered " + status + " with a body that is not JSON: "
           + abbreviate(body));
     }
   }
@@ -174,7 +182,7 @@ public final class CatalogClient {
       List<String> warnings = connection.getHeaderFields().getOrDefault(WARNING_HEADER, List.of());
       return new Answer(status, body, warnings);
     } catch (IOException e) {
-      throw new CliException("cannot reach catalog-service at " + base + " (" + describe(e)
+      throw new CliException("cannot reach " + service + " at " + base + " (" + describe(e)
           + "); is the stack up? Try ./autobutler status");
     }
   }

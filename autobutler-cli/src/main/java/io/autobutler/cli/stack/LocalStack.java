@@ -48,10 +48,18 @@ public final class LocalStack {
   private final PrintWriter err;
   private final HealthProbe health = new HealthProbe();
 
+  /** Settings for the services from up's environment: {@code AUTOBUTLER_WATCHER_…} for the watcher, and so on. */
+  private final Map<String, String> environment;
+
   public LocalStack(StackConfig config, PrintWriter out, PrintWriter err) {
+    this(config, out, err, Map.of());
+  }
+
+  public LocalStack(StackConfig config, PrintWriter out, PrintWriter err, Map<String, String> environment) {
     this.config = config;
     this.out = out;
     this.err = err;
+    this.environment = Map.copyOf(environment);
   }
 
   /** The PostgreSQL server the services use, and whether it is the configured one or the embedded one. */
@@ -415,7 +423,20 @@ public final class LocalStack {
       env.put("AUTOBUTLER_INGEST_MANIFEST", config.manifest().toString());
       env.put("AUTOBUTLER_WATCHER_MANIFEST", config.manifest().toString());
       env.put("AUTOBUTLER_CATALOG_MANIFEST", config.manifest().toString());
+      env.put("AUTOBUTLER_VERIFIER_MANIFEST", config.manifest().toString());
     }
+    if (service == Service.VERIFIER_SERVICE) {
+      // what Rucio has at the RSE, the verifier reads through the watcher
+      env.put("AUTOBUTLER_VERIFIER_WATCHER_URL", config.serviceUrl(Service.REPLICATION_WATCHER));
+    }
+    // the service's own settings in up's environment (a process inherits them anyway; a caller in the same JVM,
+    // such as a test, gives them this way): AUTOBUTLER_WATCHER_RUCIO_URL to the watcher, and so on
+    String prefix = "AUTOBUTLER_" + service.key().toUpperCase(java.util.Locale.ROOT) + "_";
+    environment.forEach((name, value) -> {
+      if (name.startsWith(prefix) && !name.equals(service.portEnv())) {
+        env.put(name, value);
+      }
+    });
     List<String> command = List.of(ProcessControl.javaExecutable().toString(), config.stackMarker(),
         "-jar", jar.toString());
     err.println(service.moduleName() + ": starting on " + config.serviceUrl(service) + " (log " + rel(log) + ")");

@@ -109,8 +109,12 @@ public record StackConfig(
    * butler commands use it when given no address.
    */
   public static java.util.Optional<String> recordedCatalogUrl(Path stateDir) {
-    String port = readRecord(stateDir.resolve("run").resolve(RECORD_FILE))
-        .getProperty(Service.CATALOG_SERVICE.key() + ".port");
+    return recordedServiceUrl(stateDir, Service.CATALOG_SERVICE);
+  }
+
+  /** A service's address as the running stack of that state folder recorded it at {@code up}, if it runs. */
+  public static java.util.Optional<String> recordedServiceUrl(Path stateDir, Service service) {
+    String port = readRecord(stateDir.resolve("run").resolve(RECORD_FILE)).getProperty(service.key() + ".port");
     if (port == null || !port.trim().matches("[0-9]{1,5}")) {
       return java.util.Optional.empty();
     }

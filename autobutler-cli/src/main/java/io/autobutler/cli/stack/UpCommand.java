@@ -36,7 +36,7 @@ public class UpCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     StackConfig config = StackConfig.resolve(options, parent.env(), parent.home());
-    new LocalStack(config, spec.commandLine().getOut(), spec.commandLine().getErr()).up();
+    new LocalStack(config, spec.commandLine().getOut(), spec.commandLine().getErr(), parent.env()).up();
     return 0;
   }
 }

@@ -90,6 +90,90 @@ public final class DatastoreFiles {
     return Optional.of(response.body());
   }
 
+  /**
+   * A file's size, or empty when there is no file there: the file system for {@code file:}, HEAD for the http and
+   * WebDAV schemes (its {@code Content-Length}; a PROPFIND {@code Depth: 0} when HEAD gives none). Any other failure
+   * (the server unreachable, a 5xx) is an {@link IOException}: the caller cannot tell whether the file is there.
+   */
+  public java.util.OptionalLong size(URI uri) throws IOException {
+    if (isLocal(uri)) {
+      try {
+        Path path = Path.of(uri);
+        return Files.isRegularFile(path) ? java.util.OptionalLong.of(Files.size(path)) : java.util.OptionalLong.empty();
+      } catch (NoSuchFileException e) {
+        return java.util.OptionalLong.empty();
+      }
+    }
+    HttpResponse<Void> response = send(request(uri).method("HEAD", HttpRequest.BodyPublishers.noBody()),
+        HttpResponse.BodyHandlers.discarding());
+    if (response.statusCode() == 404) {
+      return java.util.OptionalLong.empty();
+    }
+    requireSuccess("HEAD", uri, response.statusCode());
+    java.util.OptionalLong length = response.headers().firstValueAsLong("Content-Length");
+    if (length.isPresent()) {
+      return length;
+    }
+    List<Entry> entries = propfind(uri, "0");
+    return entries.isEmpty() || entries.get(0).size() == null ? java.util.OptionalLong.empty()
+        : java.util.OptionalLong.of(entries.get(0).size());
+  }
+
+  /**
+   * A file's adler32 as 8 lower-case hex digits: for the http and WebDAV schemes the server's own digest when it
+   * gives one (HEAD with {@code Want-Digest: adler32}, as dCache and XRootD's http door answer), else computed
+   * from the content, streamed; for {@code file:} computed from the file.
+   *
+   * @throws FileNotFoundException when there is no file there
+   */
+  public String adler32(URI uri) throws IOException {
+    if (!isLocal(uri)) {
+      HttpResponse<Void> head = send(request(uri).header("Want-Digest", "adler32")
+          .method("HEAD", HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.discarding());
+      if (head.statusCode() == 404) {
+        throw new FileNotFoundException("no file at " + text(uri));
+      }
+      requireSuccess("HEAD", uri, head.statusCode());
+      for (String digest : head.headers().allValues("Digest")) {
+        for (String part : digest.split(",")) {
+          String[] kv = part.strip().split("=", 2);
+          if (kv.length == 2 && kv[0].equalsIgnoreCase("adler32") && kv[1].strip().matches("[0-9a-fA-F]{1,8}")) {
+            return String.format("%08x", Long.parseLong(kv[1].strip(), 16));
+          }
+        }
+      }
+    }
+    java.util.zip.Adler32 adler = new java.util.zip.Adler32();
+    try (InputStream in = open(uri)) {
+      byte[] buffer = new byte[256 * 1024];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        adler.update(buffer, 0, n);
+      }
+    }
+    return String.format("%08x", adler.getValue());
+  }
+
+  /** A stream of a file's content. */
+  private InputStream open(URI uri) throws IOException {
+    if (isLocal(uri)) {
+      try {
+        return Files.newInputStream(Path.of(uri));
+      } catch (NoSuchFileException e) {
+        throw new FileNotFoundException("no file at " + text(uri));
+      }
+    }
+    HttpResponse<InputStream> response = send(request(uri).GET(), HttpResponse.BodyHandlers.ofInputStream());
+    if (response.statusCode() == 404) {
+      response.body().close();
+      throw new FileNotFoundException("no file at " + text(uri));
+    }
+    if (response.statusCode() / 100 != 2) {
+      response.body().close();
+      requireSuccess("GET", uri, response.statusCode());
+    }
+    return response.body();
+  }
+
   /** The end of a file: its last bytes (all of them when the file is smaller) and the file's size. */
   public record Tail(long size, byte[] bytes) {
   }
@@ -257,6 +341,41 @@ public final class DatastoreFiles {
     }
     entries.sort(java.util.Comparator.comparing(Entry::name));
     return entries;
+  }
+
+  /**
+   * Every file under a local folder ({@code file:}), sub-folders included, with its size, in one pass of the file
+   * system (one attribute read per file): what a storage audit needs from a tree of 150,000 files.
+   *
+   * @throws FileNotFoundException when there is no such folder
+   */
+  public static void walkLocal(URI directory, java.util.function.Consumer<Entry> files) throws IOException {
+    Path root = Path.of(directory);
+    if (!Files.isDirectory(root)) {
+      throw new FileNotFoundException("no folder at " + text(directory));
+    }
+    Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
+      @Override
+      public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
+        if (attrs.isRegularFile()) {
+          files.accept(new Entry(file.toUri(), file.getFileName().toString(), false, attrs.size()));
+        }
+        return java.nio.file.FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+        if (e instanceof NoSuchFileException) {
+          return java.nio.file.FileVisitResult.CONTINUE; // removed while the walk ran
+        }
+        throw e;
+      }
+    });
+  }
+
+  /** Whether a URI names a local file ({@code file:}). */
+  public static boolean isLocalUri(URI uri) {
+    return isLocal(uri);
   }
 
   /** A folder's member by name: names are path segments, never URIs (a {@code :} in one stays in the path). */

@@ -148,8 +148,21 @@ public record CampaignManifest(int manifestVersion, String name, RepositorySpec 
                        List<Long> exposures, String doc) {
   }
 
-  /** What the verifier holds the repository to. */
-  public record Expectations(Map<String, Integer> detectorsPerExposure, List<ExpectedCount> counts) {
+  /** What the verifier holds the repository to; {@code calibrations} is null when not declared. */
+  public record Expectations(Map<String, Integer> detectorsPerExposure, List<ExpectedCount> counts,
+                             CalibrationCoverage calibrations) {
+  }
+
+  /**
+   * The calibrations every science exposure of a selection needs: each dataset type is looked up in
+   * {@code collection} (searched as the butler searches a calib chain) with the exposure's data ID reduced to the
+   * type's dimensions, and a validity range containing the exposure's timespan.
+   *
+   * @param selection    the collection whose raws' exposures must be covered (e.g. the DP1-RC3 TAGGED selection)
+   * @param collection   the calibration collection or chain searched (e.g. LSSTComCam/calib)
+   * @param datasetTypes the calibration dataset types each exposure needs (bias, dark, flat, …)
+   */
+  public record CalibrationCoverage(String selection, String collection, List<String> datasetTypes) {
   }
 
   /** A query-datasets count the repository must reach, e.g. RTN-103's 148,845 raws. */

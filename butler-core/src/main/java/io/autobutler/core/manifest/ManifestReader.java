@@ -290,7 +290,7 @@ public final class ManifestReader {
 
     private Expectations expectations(Expectations e) {
       if (e == null) {
-        return new Expectations(Map.of(), List.of());
+        return new Expectations(Map.of(), List.of(), null);
       }
       List<ExpectedCount> counts = list(e.counts());
       for (int i = 0; i < counts.size(); i++) {
@@ -302,7 +302,19 @@ public final class ManifestReader {
       }
       Map<String, Integer> detectors = e.detectorsPerExposure() == null ? Map.of()
           : new HashMap<>(e.detectorsPerExposure());
-      return new Expectations(Map.copyOf(detectors), counts);
+      CampaignManifest.CalibrationCoverage calibrations = e.calibrations();
+      if (calibrations != null) {
+        require(calibrations.selection(), "expectations.calibrations.selection");
+        require(calibrations.collection(), "expectations.calibrations.collection");
+        if (calibrations.datasetTypes() == null || calibrations.datasetTypes().isEmpty()) {
+          fail("expectations.calibrations.dataset-types", "is missing: the calibration dataset types each exposure"
+              + " needs (bias, dark, flat, ...)");
+        }
+        calibrations.datasetTypes().forEach(t -> require(t, "expectations.calibrations.dataset-types[]"));
+        calibrations = new CampaignManifest.CalibrationCoverage(calibrations.selection(), calibrations.collection(),
+            List.copyOf(calibrations.datasetTypes()));
+      }
+      return new Expectations(Map.copyOf(detectors), counts, calibrations);
     }
 
     private void require(String value, String where) {

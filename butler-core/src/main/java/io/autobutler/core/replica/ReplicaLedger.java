@@ -259,6 +259,40 @@ public final class ReplicaLedger {
     }
   }
 
+  /** What became of a replica recorded at an RSE: its state, why, and the dataset its file became. */
+  public record Outcome(String scope, String name, String pfn, String datasetScope, String datasetName, State state,
+                        String reason, UUID datasetId) {
+
+    /** Its Rucio dataset's DID, or null. */
+    public String datasetDid() {
+      return datasetName == null ? null : datasetScope + ":" + datasetName;
+    }
+  }
+
+  /** Every replica recorded at an RSE with what became of it, handed over one by one (read in one query). */
+  public void outcomes(String rse, java.util.function.Consumer<Outcome> outcomes) throws SQLException {
+    String sql = "SELECT scope, name, pfn, dataset_scope, dataset_name, state, reason, dataset_id FROM " + schema
+        + ".replica WHERE rse = ?";
+    try (Connection c = dataSource.getConnection()) {
+      boolean autoCommit = c.getAutoCommit();
+      c.setAutoCommit(false);
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setFetchSize(10_000);
+        ps.setString(1, rse);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            outcomes.accept(new Outcome(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                rs.getString(5), State.of(rs.getString(6)), rs.getString(7),
+                rs.getObject(8, UUID.class)));
+          }
+        }
+      } finally {
+        c.rollback();
+        c.setAutoCommit(autoCommit);
+      }
+    }
+  }
+
   /** How many replicas are recorded in all. */
   public long count() throws SQLException {
     try (Connection c = dataSource.getConnection();

@@ -45,6 +45,8 @@ class ManifestReaderTest {
     assertThat(manifest.expectations().detectorsPerExposure()).containsEntry("LSSTComCam", 9);
     assertThat(manifest.expectations().counts()).extracting(CampaignManifest.ExpectedCount::count)
         .containsExactly(148845L, 19201L);
+    assertThat(manifest.expectations().calibrations()).isEqualTo(new CampaignManifest.CalibrationCoverage(
+        "LSSTComCam/raw/DP1-RC3/DM-49594", "LSSTComCam/calib", java.util.List.of("bias", "dark", "flat")));
 
     Rule raws = rule(manifest, "raw", "Dataset/LSSTComCam/raw/20241108", "CC_O_20241108_000123_R22_S11.fits", null);
     assertThat(raws.action()).isEqualTo(Action.INGEST_RAWS);
@@ -73,6 +75,16 @@ class ManifestReaderTest {
     assertThat(manifest.chains()).isEmpty();
     assertThat(manifest.setup().instruments()).isEmpty();
     assertThat(manifest.expectations().counts()).isEmpty();
+    assertThat(manifest.expectations().calibrations()).isNull();
+  }
+
+  @Test
+  void calibrationCoverageNeedsItsDatasetTypes() {
+    String withCoverage = MINIMAL + "expectations:\n  calibrations: {selection: s, collection: LSSTComCam/calib}\n";
+    assertThatThrownBy(() -> ManifestReader.parse(withCoverage, "small.yaml"))
+        .isInstanceOf(ManifestException.class)
+        .hasMessage("small.yaml: expectations.calibrations.dataset-types is missing: the calibration dataset types"
+            + " each exposure needs (bias, dark, flat, ...)");
   }
 
   @Test

@@ -16,6 +16,7 @@ import io.autobutler.catalog.service.RepositoryService;
 import io.autobutler.core.manifest.CampaignManifest;
 import io.autobutler.core.manifest.CampaignManifest.Chain;
 import io.autobutler.core.manifest.CampaignManifest.Tagged;
+import io.autobutler.core.manifest.DeclaredCollections;
 import io.autobutler.core.registry.Registry;
 
 /** The configured campaign: where its repository stands against the manifest, and a convergence pass on demand. */
@@ -42,7 +43,7 @@ public class CampaignResource {
 
   /** The campaign's state; {@code problem} is why convergence is failing now, if it is. */
   public record CampaignState(String name, String repository, boolean repositoryExists,
-                              List<ChainConvergence.ChainState> chains, List<TaggedState> tagged, long passes,
+                              List<DeclaredCollections.ChainState> chains, List<TaggedState> tagged, long passes,
                               PassReport lastPass, String problem) {
   }
 
@@ -54,12 +55,12 @@ public class CampaignResource {
     String repo = manifest.repository().name();
     boolean exists = repositories.find(repo).isPresent();
     Registry registry = exists ? registries.registry(repo) : null;
-    List<ChainConvergence.ChainState> chains = manifest.chains().stream()
+    List<DeclaredCollections.ChainState> chains = manifest.chains().stream()
         .map(chain -> exists ? ChainConvergence.state(registry, chain)
-            : new ChainConvergence.ChainState(chain.name(), chain.children(), List.of(), chain.children()))
+            : new DeclaredCollections.ChainState(chain.name(), chain.children(), List.of(), chain.children()))
         .toList();
     List<TaggedState> tagged = manifest.tagged().stream()
-        .map(t -> new TaggedState(t.name(), t.datasetType(), t.collections(), TaggedConvergence.where(t),
+        .map(t -> new TaggedState(t.name(), t.datasetType(), t.collections(), DeclaredCollections.where(t),
             exists ? TaggedConvergence.members(registry, t) : -1))
         .toList();
     return new CampaignState(manifest.name(), repo, exists, chains, tagged, convergence.passes(),

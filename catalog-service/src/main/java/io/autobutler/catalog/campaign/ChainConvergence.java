@@ -1,58 +1,26 @@
 package io.autobutler.catalog.campaign;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import io.autobutler.core.manifest.CampaignManifest.Chain;
+import io.autobutler.core.manifest.DeclaredCollections;
 import io.autobutler.core.registry.Registry;
 import io.autobutler.core.registry.collections.ChainMode;
 import io.autobutler.core.registry.collections.CollectionRecord;
-import io.autobutler.core.registry.collections.CollectionType;
 
 /**
  * Converges the manifest's chains: each holds, in declared order, those of its declared children that exist
  * (daf_butler refuses a chain with a missing child), so a chain grows as its children appear. A chain is written
  * only when what it should hold differs from what it holds; it is created once one of its children exists. Chains
  * that are children of other chains are converged first, so that a parent sees them. Children the chain holds but
- * the manifest does not declare are dropped: the manifest is what the chain should be.
+ * the manifest does not declare are dropped: the manifest is what the chain should be. The declared tree is read with
+ * {@link DeclaredCollections}, as the verifier reads it.
  */
 final class ChainConvergence {
 
   private ChainConvergence() {
-  }
-
-  /** One chain as it should be and as it is. */
-  record ChainState(String name, List<String> declared, List<String> actual, List<String> missing) {
-  }
-
-  /** The chains in an order where every chain comes after the declared chains it holds. */
-  static List<Chain> childrenFirst(List<Chain> chains) {
-    Map<String, Chain> byName = new LinkedHashMap<>();
-    chains.forEach(chain -> byName.put(chain.name(), chain));
-    Set<String> ordered = new LinkedHashSet<>();
-    for (Chain chain : chains) {
-      visit(chain, byName, ordered);
-    }
-    return ordered.stream().map(byName::get).toList();
-  }
-
-  private static void visit(Chain chain, Map<String, Chain> byName, Set<String> ordered) {
-    if (ordered.contains(chain.name())) {
-      return;
-    }
-    // The manifest reader refused cycles, so this recursion ends.
-    for (String child : chain.children()) {
-      Chain nested = byName.get(child);
-      if (nested != null) {
-        visit(nested, byName, ordered);
-      }
-    }
-    ordered.add(chain.name());
   }
 
   /**
@@ -62,18 +30,12 @@ final class ChainConvergence {
   static Optional<String> converge(Registry registry, Chain chain) {
     return registry.transaction(c -> {
       var collections = registry.collections();
-      List<String> present = new ArrayList<>();
-      for (String child : chain.children()) {
-        if (collections.find(c, child).isPresent()) {
-          present.add(child);
-        }
-      }
+      List<String> present = DeclaredCollections.presentChildren(registry, c, chain);
       Optional<CollectionRecord> existing = collections.find(c, chain.name());
       if (existing.isEmpty() && present.isEmpty()) {
         return Optional.empty();
       }
-      List<String> actual = existing.isPresent() && existing.get().type() == CollectionType.CHAINED
-          ? collections.children(c, chain.name()) : List.of();
+      List<String> actual = DeclaredCollections.actualChildren(registry, c, chain.name());
       if (existing.isPresent() && actual.equals(present)) {
         return Optional.empty();
       }
@@ -89,20 +51,8 @@ final class ChainConvergence {
   }
 
   /** The chain as declared and as it is now, for {@code GET /api/campaign}. */
-  static ChainState state(Registry registry, Chain chain) {
-    return registry.transaction(c -> {
-      var collections = registry.collections();
-      List<String> missing = new ArrayList<>();
-      for (String child : chain.children()) {
-        if (collections.find(c, child).isEmpty()) {
-          missing.add(child);
-        }
-      }
-      Optional<CollectionRecord> existing = collections.find(c, chain.name());
-      List<String> actual = existing.isPresent() && existing.get().type() == CollectionType.CHAINED
-          ? collections.children(c, chain.name()) : List.of();
-      return new ChainState(chain.name(), chain.children(), actual, missing);
-    });
+  static DeclaredCollections.ChainState state(Registry registry, Chain chain) {
+    return registry.transaction(c -> DeclaredCollections.chainState(registry, c, chain));
   }
 
   private static String describe(String chain, boolean created, List<String> before, List<String> after) {

@@ -23,6 +23,7 @@ import io.autobutler.core.event.IngestedEvent;
 import io.autobutler.core.manifest.CampaignManifest;
 import io.autobutler.core.manifest.CampaignManifest.Chain;
 import io.autobutler.core.manifest.CampaignManifest.Tagged;
+import io.autobutler.core.manifest.DeclaredCollections;
 import io.autobutler.core.registry.Registry;
 import io.autobutler.core.registry.datasets.DatasetQuery;
 import io.autobutler.core.runtime.RetryWaits;
@@ -179,7 +180,7 @@ public class Convergence {
       setUp = true;
     }
     Registry registry = registries.registry(manifest.repository().name());
-    List<Chain> chains = ChainConvergence.childrenFirst(manifest.chains());
+    List<Chain> chains = DeclaredCollections.childrenFirst(manifest.chains());
     int chainEdits = convergeChains(registry, chains, changes, errors);
     int associated = 0;
     boolean created = false;

@@ -1,24 +1,17 @@
 package io.autobutler.catalog.campaign;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import io.autobutler.core.manifest.CampaignManifest.Tagged;
+import io.autobutler.core.manifest.DeclaredCollections;
 import io.autobutler.core.registry.Registry;
-import io.autobutler.core.registry.collections.CollectionQuery;
 import io.autobutler.core.registry.collections.CollectionRecord;
 import io.autobutler.core.registry.collections.CollectionType;
 import io.autobutler.core.registry.datasets.DatasetQuery;
-import io.autobutler.core.registry.datasets.FoundDatasets;
 
 /**
  * Converges one TAGGED selection: the datasets {@code query-datasets TYPE --collections … --where …} finds (the same
@@ -28,8 +21,6 @@ import io.autobutler.core.registry.datasets.FoundDatasets;
  * the manifest's {@code where} changed) stays until an operator runs {@code disassociate}.
  */
 final class TaggedConvergence {
-
-  private static final Pattern GLOB_CHARS = Pattern.compile("[*?\\[]");
 
   private TaggedConvergence() {
   }
@@ -50,7 +41,7 @@ final class TaggedConvergence {
    */
   static Outcome converge(Registry registry, DatasetQuery query, Tagged tagged, Set<String> runs) {
     return registry.transaction(c -> {
-      List<String> collections = searchPath(registry, c, tagged.collections());
+      List<String> collections = DeclaredCollections.searchPath(registry, c, tagged.collections());
       if (runs != null) {
         Set<String> leaves = new LinkedHashSet<>(registry.collections().flattenNames(c, collections));
         leaves.retainAll(runs);
@@ -59,8 +50,7 @@ final class TaggedConvergence {
       if (collections.isEmpty()) {
         return new Outcome(tagged.name(), 0, 0, false);
       }
-      List<UUID> found = FoundDatasets.ids(query.query(c, new DatasetQuery.Request(List.of(tagged.datasetType()),
-          collections, where(tagged), Map.of(), false, 0, false)));
+      List<UUID> found = DeclaredCollections.selected(query, c, tagged, collections);
       Optional<CollectionRecord> existing = registry.collections().find(c, tagged.name());
       if (existing.isEmpty() && found.isEmpty()) {
         return new Outcome(tagged.name(), 0, 0, false);
@@ -81,32 +71,5 @@ final class TaggedConvergence {
       return collection.isEmpty() || collection.get().type() != CollectionType.TAGGED ? -1L
           : registry.datasets().associatedCount(c, collection.get());
     });
-  }
-
-  /**
-   * The selection's collections that exist (globs kept: the query expands them), so that a selection whose
-   * collections have not appeared yet finds nothing instead of failing. Empty: nothing to search.
-   */
-  private static List<String> searchPath(Registry registry, Connection c, List<String> expressions)
-      throws SQLException {
-    Map<String, CollectionRecord> all = registry.collections().all(c);
-    List<String> path = new ArrayList<>();
-    for (String expression : expressions) {
-      if (GLOB_CHARS.matcher(expression).find()) {
-        Pattern glob = CollectionQuery.globToRegex(expression);
-        all.keySet().stream().filter(name -> glob.matcher(name).matches()).sorted().forEach(path::add);
-      } else if (all.containsKey(expression)) {
-        path.add(expression);
-      }
-    }
-    return path;
-  }
-
-  /** The selection's {@code where}, or its exposure list as one. */
-  static String where(Tagged tagged) {
-    if (tagged.where() != null) {
-      return tagged.where();
-    }
-    return "exposure IN (" + tagged.exposures().stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
   }
 }

@@ -99,20 +99,7 @@ public final class ReplicaPoller implements AutoCloseable {
     Optional<PollState.Cursor> cursor = state.cursor();
     boolean fullListing = cursor.isEmpty()
         || started.isAfter(cursor.get().lastFullListing().plus(settings.fullListingInterval()));
-    Set<Did> datasets = new LinkedHashSet<>();
-    for (String s : scope.scopes()) {
-      Set<String> searched = new HashSet<>();
-      for (String pattern : scope.datasetPatterns()) {
-        String search = WatchScope.searchPattern(pattern);
-        if (searched.add(search)) {
-          rucio.searchDatasets(s, search, name -> {
-            if (scope.matchesPattern(name)) {
-              datasets.add(new Did(s, name));
-            }
-          });
-        }
-      }
-    }
+    Set<Did> datasets = scope.datasets(rucio);
     Set<Did> known = fullListing ? Set.of() : state.knownDatasets();
     List<Did> fresh = datasets.stream().filter(d -> !known.contains(d)).toList();
     List<Did> incremental = datasets.stream().filter(known::contains).toList();

@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
 
 import io.autobutler.core.manifest.CampaignManifest;
 import io.autobutler.core.registry.collections.CollectionQuery;
+import io.autobutler.watcher.rucio.Did;
+import io.autobutler.watcher.rucio.RucioClient;
 
 /**
  * What the watcher watches: one RSE, and the datasets of some scopes whose names match some globs ({@code *},
@@ -82,6 +84,28 @@ public record WatchScope(String rse, List<String> scopes, List<String> datasetPa
       patterns.add(dataset);
     }
     return patterns.isEmpty() ? List.of("*") : new ArrayList<>(patterns);
+  }
+
+  /**
+   * The watched datasets Rucio knows: each scope searched once per distinct search pattern of the globs
+   * ({@code GET /dids/{scope}/dids/search}), the names found matched against the globs themselves.
+   */
+  public Set<Did> datasets(RucioClient rucio) {
+    Set<Did> datasets = new LinkedHashSet<>();
+    for (String s : scopes) {
+      Set<String> searched = new java.util.HashSet<>();
+      for (String pattern : datasetPatterns) {
+        String search = searchPattern(pattern);
+        if (searched.add(search)) {
+          rucio.searchDatasets(s, search, name -> {
+            if (matchesPattern(name)) {
+              datasets.add(new Did(s, name));
+            }
+          });
+        }
+      }
+    }
+    return datasets;
   }
 
   /** Whether a dataset is one the watcher watches. */

@@ -98,12 +98,9 @@ public class WatcherRuntime {
     if (announcer != null) {
       return;
     }
-    WatchScope scope = WatchScope.resolve(config.rse(), config.scopes(), config.datasetPatterns(),
-        config.manifest().filter(m -> !m.isBlank()).map(m -> ManifestReader.read(Path.of(m).toAbsolutePath())));
-    WatcherConfig.Rucio r = config.rucio();
-    URI url = r.url().orElseThrow(() -> new IllegalStateException("autobutler.watcher.rucio.url is not set"));
-    RucioClient rucio = new RucioClient(new RucioClient.Settings(url, r.authUrl().orElse(url), r.account(),
-        r.username(), r.password(), r.tokenFile(), r.vo(), r.timeout(), r.attempts(), r.renewBefore()));
+    WatchScope scope = watchScope(config);
+    URI url = rucioUrl(config);
+    RucioClient rucio = rucioClient(config);
     Announcer created = new Announcer(dataSource, config.schema(), bootstrapServers, config.transactionalId(),
         config.replicasTopic(), config.datasetsTopic());
     try {
@@ -128,6 +125,24 @@ public class WatcherRuntime {
     LOG.infof("watching %s (scopes %s, datasets %s) at %s: poll every %s%s", scope.rse(), scope.scopes(),
         scope.datasetPatterns(), url, p.interval(), hermes == null ? ", no Hermes topics"
         : ", Hermes topics " + config.hermes().topics().get());
+  }
+
+  /** What the settings (or the manifest they name) say to watch. */
+  public static WatchScope watchScope(WatcherConfig config) {
+    return WatchScope.resolve(config.rse(), config.scopes(), config.datasetPatterns(),
+        config.manifest().filter(m -> !m.isBlank()).map(m -> ManifestReader.read(Path.of(m).toAbsolutePath())));
+  }
+
+  /** A Rucio client with the configured URL and credentials. */
+  public static RucioClient rucioClient(WatcherConfig config) {
+    WatcherConfig.Rucio r = config.rucio();
+    URI url = rucioUrl(config);
+    return new RucioClient(new RucioClient.Settings(url, r.authUrl().orElse(url), r.account(), r.username(),
+        r.password(), r.tokenFile(), r.vo(), r.timeout(), r.attempts(), r.renewBefore()));
+  }
+
+  private static URI rucioUrl(WatcherConfig config) {
+    return config.rucio().url().orElseThrow(() -> new IllegalStateException("autobutler.watcher.rucio.url is not set"));
   }
 
   /** Stops the loops and closes the clients; the persisted state stays for the next start. */

@@ -223,8 +223,46 @@ public final class DatasetQuery {
         .build();
   }
 
-  private TextTable queryType(Connection c, DatasetType type, SearchPath search, Node where, Request request)
-      throws SQLException {
+  /**
+   * How many datasets {@code query-datasets} would list (no limit applies), counted in the database: one statement
+   * per dataset type, no rows fetched.
+   */
+  public long count(Connection c, Request request) throws SQLException {
+    List<DatasetType> types = resolveTypes(c, request.datasetTypes(), new ArrayList<>());
+    SearchPath search = searchPath(c, request.collections(), request.findFirst());
+    Node where = ExpressionParser.parse(request.where() == null ? "" : request.where()).orElse(null);
+    Request unlimited = new Request(request.datasetTypes(), request.collections(), request.where(), request.binds(),
+        request.findFirst(), 0, false);
+    long total = 0;
+    for (DatasetType type : types) {
+      Statement statement = statement(type, search, where, unlimited, true);
+      if (statement == null) {
+        continue;
+      }
+      try (PreparedStatement ps = c.prepareStatement(statement.sql())) {
+        statement.bind(c, ps);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          total += rs.getLong(1);
+        }
+      }
+    }
+    return total;
+  }
+
+  /** The SQL of one dataset type's query and what binds it; its columns are id, data_id_key, rank, run, k0…. */
+  private record Statement(String sql, Members members, SqlPredicate predicate, List<String> keys) {
+
+    void bind(Connection c, PreparedStatement ps) throws SQLException {
+      predicate.bind(ps, members.bind(c, ps, 1));
+    }
+  }
+
+  /**
+   * One dataset type's query, or null when no collection of the search path can hold its datasets; {@code count}:
+   * the number of its rows instead (no data ID columns fetched, nothing ordered).
+   */
+  private Statement statement(DatasetType type, SearchPath search, Node where, Request request, boolean count) {
     QueryContext context = datasetContext(type, request.binds(), "r.name").widenedFor(where);
     SqlPredicate predicate = SqlTranslator.translate(where, context);
     Set<String> joins = new LinkedHashSet<>();
@@ -238,12 +276,12 @@ public final class DatasetQuery {
 
     Members members = members(search, type);
     if (members.sql().isEmpty()) {
-      return new TextTable(headers(keys, request.showUri()), List.of());
+      return null;
     }
     String dedupeKey = request.findFirst() ? "q.data_id_key" : "q.id";
-    StringBuilder sql = new StringBuilder("SELECT * FROM (SELECT DISTINCT ON (").append(dedupeKey)
-        .append(") * FROM (SELECT d.id, d.data_id_key, m.rank, r.name AS run");
-    for (int i = 0; i < columns.size(); i++) {
+    StringBuilder sql = new StringBuilder(count ? "SELECT count(DISTINCT " + dedupeKey + ") FROM (" : "SELECT * FROM"
+        + " (SELECT DISTINCT ON (" + dedupeKey + ") * FROM (").append("SELECT d.id, d.data_id_key, m.rank, r.name AS run");
+    for (int i = 0; i < (count ? 0 : columns.size()); i++) {
       sql.append(", ").append(columns.get(i)).append(" AS k").append(i);
     }
     if (request.showUri()) {
@@ -261,15 +299,27 @@ public final class DatasetQuery {
     if (!predicate.isTrue()) {
       sql.append("WHERE ").append(predicate.sql());
     }
+    if (count) {
+      return new Statement(sql.append(") q").toString(), members, predicate, keys);
+    }
     sql.append(") q ORDER BY ").append(dedupeKey).append(", q.rank) deduped");
     if (request.limit() != 0) {
       sql.append(" LIMIT ").append(Math.abs((long) request.limit()) + 1);
     }
+    return new Statement(sql.toString(), members, predicate, keys);
+  }
 
+  private TextTable queryType(Connection c, DatasetType type, SearchPath search, Node where, Request request)
+      throws SQLException {
+    Statement statement = statement(type, search, where, request, false);
+    List<String> keys = type.dimensions().dataCoordinateKeys();
+    if (statement == null) {
+      return new TextTable(headers(keys, request.showUri()), List.of());
+    }
     List<List<String>> rows = new ArrayList<>();
     List<List<Object>> sortValues = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-      predicate.bind(ps, members.bind(c, ps, 1));
+    try (PreparedStatement ps = c.prepareStatement(statement.sql())) {
+      statement.bind(c, ps);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           List<String> row = new ArrayList<>();

@@ -1,0 +1,102 @@
+package io.autobutler.verifier;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.autobutler.core.campaign.SyntheticRaws;
+import io.autobutler.core.datastore.DatastoreFiles;
+import io.autobutler.testsupport.KafkaBroker;
+import io.autobutler.testsupport.PostgresResource;
+
+/**
+ * A database of the test's own, the real Kafka broker, and a small ComCam campaign on disk with the manifest that
+ * declares it, configured as the verifier's: raws of complete exposures (no detector missing) under
+ * {@code data/raws/}, the managed root {@code data/}; chains, a tagged selection of the science raws, the raw count
+ * and the calibrations (bias, flat) every science exposure needs. Events trigger runs 10 s apart; no schedule.
+ */
+public class VerifierCampaignResource extends PostgresResource {
+
+  static final String REPOSITORY = "verify_campaign";
+  static final int RAWS = 270;
+  static Path data;
+  static SyntheticRaws.IndexedCampaign campaign;
+
+  static final String MANIFEST = """
+      manifest-version: 1
+      name: verify-test
+      repository:
+        name: verify_campaign
+        seed: {registry: {db: 'postgresql://127.0.0.1:5432/unused', namespace: verify_campaign}}
+      rucio: {rse: TEST_RAW_DISK, scopes: [raw]}
+      rules:
+        - name: comcam-raws
+          match: {scope: raw, dataset: 'Dataset/LSSTComCam/raw/*'}
+          action: ingest-raws
+          instrument: LSSTComCam
+      chains:
+        - name: LSSTComCam/defaults
+          children: [LSSTComCam/raw/science, LSSTComCam/calib]
+        - name: LSSTComCam/calib
+          children: [LSSTComCam/calib/test]
+      tagged:
+        - name: LSSTComCam/raw/science
+          dataset-type: raw
+          collections: [LSSTComCam/raw/all]
+          where: exposure.observation_type = 'science'
+      expectations:
+        detectors-per-exposure: {LSSTComCam: 9}
+        counts:
+          - {name: raws, dataset-type: raw, collections: [LSSTComCam/raw/all], count: %d}
+        calibrations:
+          selection: LSSTComCam/raw/science
+          collection: LSSTComCam/calib
+          dataset-types: [bias, flat]
+      """;
+
+  @Override
+  public Map<String, String> start() {
+    Map<String, String> config = new HashMap<>(super.start());
+    try {
+      data = Files.createTempDirectory("verifier-campaign");
+      campaign = completeCampaign(data.resolve("raws"), RAWS);
+      Path manifest = Files.writeString(data.resolveSibling(data.getFileName() + "-manifest.yaml"),
+          MANIFEST.formatted(campaign.raws()));
+      config.put("autobutler.verifier.manifest", manifest.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    KafkaBroker.createTopics(io.autobutler.core.event.Topics.all());
+    config.put("kafka.bootstrap.servers", KafkaBroker.bootstrapServers());
+    config.put("autobutler.verifier.storage.managed-roots", root());
+    config.put("autobutler.verifier.schedule", "0s");
+    config.put("autobutler.verifier.spacing", "10s");
+    config.put("autobutler.verifier.storage.checksum-sample", "0");
+    config.put("autobutler.verifier.max-items", "50");
+    return config;
+  }
+
+  /** The managed root, as a {@code file:///…/} URI. */
+  static String root() {
+    String uri = DatastoreFiles.text(data.toAbsolutePath().toUri());
+    return uri.endsWith("/") ? uri : uri + "/";
+  }
+
+  /**
+   * A campaign of the first seed whose exposures all have their 9 detectors and of which at least two are science
+   * exposures: a clean campaign to inject faults into.
+   */
+  static SyntheticRaws.IndexedCampaign completeCampaign(Path root, int raws) throws IOException {
+    for (long seed = 1; ; seed++) {
+      SyntheticRaws.IndexedCampaign candidate = SyntheticRaws.indexed(raws, seed, "file:///unused");
+      long science = candidate.folders().stream()
+          .filter(f -> "science".equals(f.raws().values().iterator().next().observationType())).count();
+      if (candidate.folders().stream().allMatch(f -> f.raws().size() == SyntheticRaws.DETECTORS) && science >= 2) {
+        return SyntheticRaws.writeIndexed(raws, seed, root);
+      }
+    }
+  }
+}
