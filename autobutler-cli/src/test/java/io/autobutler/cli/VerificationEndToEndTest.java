@@ -34,7 +34,8 @@ import io.autobutler.core.campaign.SyntheticRaws;
 class VerificationEndToEndTest {
 
   private static final String REPO = "e2e_verify";
-  private static final int RAWS = 45;
+  /** 9 science raws and 63 others: whole exposures only. */
+  private static final int RAWS = 72;
   private static final Path ROOT = ProjectHome.locate(Map.of());
 
   @TempDir
@@ -43,7 +44,7 @@ class VerificationEndToEndTest {
   @Test
   void aCampaignLandedThroughTheEventPathIsVerifiedCleanThenItsFaultsAreFound() throws Exception {
     Path rse = data.resolve("rse");
-    SyntheticRaws.IndexedCampaign campaign = completeCampaign(rse.resolve("raw/LSSTComCam/raw"));
+    SyntheticRaws.IndexedCampaign campaign = SyntheticRaws.writeWhole(RAWS, 1, rse.resolve("raw/LSSTComCam/raw"));
     int simulatorPort = freePort();
     String simulator = "http://127.0.0.1:" + simulatorPort;
     Path simulatorLog = data.resolve("rucio-simulator.log");
@@ -131,18 +132,6 @@ class VerificationEndToEndTest {
         + "  detectors-per-exposure: {LSSTComCam: 9}\n"
         + "  counts:\n"
         + "    - {name: raws, dataset-type: raw, collections: [LSSTComCam/raw/all], count: " + RAWS + "}\n";
-  }
-
-  /** The first seed's campaign whose exposures all have their 9 detectors, with a science exposure. */
-  private static SyntheticRaws.IndexedCampaign completeCampaign(Path root) throws IOException {
-    for (long seed = 1; ; seed++) {
-      SyntheticRaws.IndexedCampaign candidate = SyntheticRaws.indexed(RAWS, seed, "file:///unused");
-      boolean science = candidate.folders().stream()
-          .anyMatch(f -> "science".equals(f.raws().values().iterator().next().observationType()));
-      if (science && candidate.folders().stream().allMatch(f -> f.raws().size() == SyntheticRaws.DETECTORS)) {
-        return SyntheticRaws.writeIndexed(RAWS, seed, root);
-      }
-    }
   }
 
   /** {@code verify --now REPO} until it exits with {@code code}; its output then. */

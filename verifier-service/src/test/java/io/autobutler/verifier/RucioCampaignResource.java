@@ -32,7 +32,8 @@ import io.autobutler.testsupport.PostgresResource;
 public class RucioCampaignResource extends PostgresResource {
 
   static final String REPOSITORY = "verify_rucio";
-  static final int RAWS = 63;
+  /** 9 science raws and 63 others: whole exposures only. */
+  static final int RAWS = 72;
   static RucioSimulator simulator;
   static SyntheticRaws.IndexedCampaign campaign;
   static Path rse;
@@ -62,7 +63,7 @@ public class RucioCampaignResource extends PostgresResource {
     try {
       KafkaBroker.createTopics(Topics.all());
       rse = Files.createTempDirectory("verifier-rse");
-      campaign = VerifierCampaignResource.completeCampaign(rse.resolve("raw/LSSTComCam/raw"), RAWS);
+      campaign = SyntheticRaws.writeWhole(RAWS, 0, rse.resolve("raw/LSSTComCam/raw"));
       simulator = RucioSimulator.start(RucioSimulator.Settings.defaults(null), 0);
       simulator.catalogue().addDirectory(rse);
       List<Catalogue.SimFile> files = new ArrayList<>();

@@ -42,6 +42,8 @@ import io.autobutler.core.event.IngestedEvent;
 import io.autobutler.core.event.Topics;
 import io.autobutler.core.ingest.RawBackfill;
 import io.autobutler.core.ingest.RawIngester;
+import io.autobutler.core.ingest.index.IndexFile;
+import io.autobutler.core.ingest.obsinfo.ObservationInfo;
 import io.autobutler.core.instrument.Instruments;
 import io.autobutler.core.manifest.CampaignManifest;
 import io.autobutler.core.manifest.DeclaredCollections;
@@ -209,7 +211,7 @@ class VerificationTest {
       assertThat(run.severity()).isEqualTo(Severity.OUTAGE);
       assertThat(run.items()).isEmpty();
       assertThat(run.itemsTotal()).isZero();
-      assertThat(run.summary()).contains("269 of 278 files not found, over the 10% threshold",
+      assertThat(run.summary()).contains("278 of 287 files not found, over the 10% threshold",
           "the files are not reported lost");
     } finally {
       Files.move(away, raw);
@@ -220,8 +222,8 @@ class VerificationTest {
       VerificationReport run = report(outage, Checks.REGISTRY_STORAGE, RAW_RUN);
       assertThat(run.severity()).isEqualTo(Severity.OUTAGE);
       assertThat(run.items()).isEmpty();
-      assertThat(run.counts()).containsEntry("missing", 0L).containsEntry("unreadable", 278L);
-      assertThat(run.summary()).contains("278 of 278 files could not be read", "no folder at");
+      assertThat(run.counts()).containsEntry("missing", 0L).containsEntry("unreadable", 287L);
+      assertThat(run.summary()).contains("287 of 287 files could not be read", "no folder at");
       VerificationReport root = report(outage, Checks.DARK_DATA, "root:" + VerifierCampaignResource.root());
       assertThat(root.severity()).isEqualTo(Severity.OUTAGE);
       assertThat(root.summary()).contains("does not exist or is unreachable");
@@ -229,6 +231,32 @@ class VerificationTest {
       Files.move(away, data);
     }
     assertExactly(expected);
+
+    // 8. Not a fault: an exposure short of a detector at the source. The camera never read it out, so the folder's
+    // _index.json does not list it and nothing of it reached Rucio or storage: counted on its night, not reported;
+    // only the manifest's count of raws sees one raw fewer.
+    Map<String, Object> unread = rawOfAnotherExposure(registry, (Long) victim.get("exposure"));
+    Path unreadFile = Path.of(URI.create((String) unread.get("uri")));
+    Path index = unreadFile.resolveSibling(IndexFile.NAME);
+    IndexFile written = IndexFile.parse(index.toUri(), Files.readString(index));
+    Map<String, ObservationInfo> kept = new LinkedHashMap<>();
+    written.entries().stream().filter(e -> !e.key().equals(unreadFile.getFileName().toString()))
+        .forEach(e -> kept.put(e.key(), e.info()));
+    Files.writeString(index, IndexFile.toJson(kept));
+    Files.delete(unreadFile);
+    registry.transaction(c -> {
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM dataset WHERE id = ?")) {
+        ps.setObject(1, unread.get("id"));
+        return ps.executeUpdate();
+      }
+    });
+    expected.put(key(Checks.COMPLETENESS, "count:raws"), new ArrayList<>(List.of(Map.of("kind", "count",
+        "expected", VerifierCampaignResource.RAWS, "actual", VerifierCampaignResource.RAWS - 2 + extra.raws()))));
+    assertExactly(expected);
+    VerificationReport shortNight = report(verify("none"), Checks.COMPLETENESS,
+        "night:LSSTComCam/" + unread.get("day_obs"));
+    assertThat(shortNight.counts()).containsEntry("short_at_source", 1L);
+    assertThat(shortNight.summary()).contains("1 short of detectors at the source");
   }
 
   @Test
@@ -366,8 +394,9 @@ class VerificationTest {
             }
             UUID id = UUID.randomUUID();
             ids.add(id);
+            // the biases without a recorded size, as an import records them: only their existence is checked
             datasets.add(new DatasetManager.NewDataset(id, dataId, new DatasetManager.FileRecord(
-                DatastoreFiles.text(file.toUri()), null, "ExposureF", null, 16L)));
+                DatastoreFiles.text(file.toUri()), null, "ExposureF", null, typeName.equals("bias") ? null : 16L)));
           }
         }
         registry.datasets().insert(c, type, runRecord, datasets);
@@ -379,15 +408,15 @@ class VerificationTest {
 
   /** A complete non-science exposure of another night, written under {@code folder}. */
   private static SyntheticRaws.IndexedCampaign extraExposure(Path folder) throws Exception {
-    for (long seed = 1; ; seed++) {
-      SyntheticRaws.IndexedCampaign candidate = SyntheticRaws.indexed(SyntheticRaws.DETECTORS, seed,
-          "file:///unused", java.time.LocalDate.of(2025, 3, 1));
-      var raws = candidate.folders().get(0).raws();
-      if (raws.size() == SyntheticRaws.DETECTORS
-          && !"science".equals(raws.values().iterator().next().observationType())) {
-        return SyntheticRaws.writeIndexed(SyntheticRaws.DETECTORS, seed, folder, java.time.LocalDate.of(2025, 3, 1));
-      }
-    }
+    String root = DatastoreFiles.text(Files.createDirectories(folder).toAbsolutePath().toUri());
+    SyntheticRaws.ExposureFolder whole = SyntheticRaws.indexed(VerifierCampaignResource.RAWS, 1,
+        root.endsWith("/") ? root.substring(0, root.length() - 1) : root, java.time.LocalDate.of(2025, 3, 1))
+        .folders().stream()
+        .filter(f -> f.raws().size() == SyntheticRaws.DETECTORS
+            && !"science".equals(f.raws().values().iterator().next().observationType()))
+        .findFirst().orElseThrow();
+    SyntheticRaws.writeFolder(whole);
+    return new SyntheticRaws.IndexedCampaign(List.of(whole), 1, whole.raws().size(), 0);
   }
 
   private static List<String> rawUris(Registry registry) {
@@ -414,6 +443,22 @@ class VerificationTest {
         rs.next();
         return Map.of("id", rs.getObject(1), "uri", rs.getString(2), "exposure", rs.getLong(3),
             "detector", rs.getLong(4), "day_obs", rs.getLong(5));
+      }
+    });
+  }
+
+  /** A raw of another calibration exposure than {@code exposure}'s: its id, URI, night. */
+  private static Map<String, Object> rawOfAnotherExposure(Registry registry, long exposure) {
+    return registry.transaction(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT d.id, f.path, e.day_obs FROM dataset d"
+          + " JOIN file_datastore_records f ON f.dataset_id = d.id JOIN exposure e ON e.instrument = d.instrument"
+          + " AND e.id = d.exposure WHERE e.observation_type <> 'science' AND d.exposure <> ?"
+          + " AND f.path LIKE '%/raws/%' ORDER BY f.path DESC LIMIT 1")) {
+        ps.setLong(1, exposure);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return Map.of("id", rs.getObject(1), "uri", rs.getString(2), "day_obs", rs.getLong(3));
+        }
       }
     });
   }

@@ -21,7 +21,8 @@ import io.autobutler.testsupport.PostgresResource;
 public class VerifierCampaignResource extends PostgresResource {
 
   static final String REPOSITORY = "verify_campaign";
-  static final int RAWS = 270;
+  /** Science and other raws both multiples of 9 (RTN-103's science share of 279 is 36): every exposure can be whole. */
+  static final int RAWS = 279;
   static Path data;
   static SyntheticRaws.IndexedCampaign campaign;
 
@@ -62,7 +63,7 @@ public class VerifierCampaignResource extends PostgresResource {
     Map<String, String> config = new HashMap<>(super.start());
     try {
       data = Files.createTempDirectory("verifier-campaign");
-      campaign = completeCampaign(data.resolve("raws"), RAWS);
+      campaign = SyntheticRaws.writeWhole(RAWS, 2, data.resolve("raws"));
       Path manifest = Files.writeString(data.resolveSibling(data.getFileName() + "-manifest.yaml"),
           MANIFEST.formatted(campaign.raws()));
       config.put("autobutler.verifier.manifest", manifest.toString());
@@ -83,20 +84,5 @@ public class VerifierCampaignResource extends PostgresResource {
   static String root() {
     String uri = DatastoreFiles.text(data.toAbsolutePath().toUri());
     return uri.endsWith("/") ? uri : uri + "/";
-  }
-
-  /**
-   * A campaign of the first seed whose exposures all have their 9 detectors and of which at least two are science
-   * exposures: a clean campaign to inject faults into.
-   */
-  static SyntheticRaws.IndexedCampaign completeCampaign(Path root, int raws) throws IOException {
-    for (long seed = 1; ; seed++) {
-      SyntheticRaws.IndexedCampaign candidate = SyntheticRaws.indexed(raws, seed, "file:///unused");
-      long science = candidate.folders().stream()
-          .filter(f -> "science".equals(f.raws().values().iterator().next().observationType())).count();
-      if (candidate.folders().stream().allMatch(f -> f.raws().size() == SyntheticRaws.DETECTORS) && science >= 2) {
-        return SyntheticRaws.writeIndexed(raws, seed, root);
-      }
-    }
   }
 }

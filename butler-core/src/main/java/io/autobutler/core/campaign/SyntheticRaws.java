@@ -184,13 +184,36 @@ public final class SyntheticRaws {
     IndexedCampaign campaign = indexed(raws, seed, dataRoot.endsWith("/") ? dataRoot.substring(0,
         dataRoot.length() - 1) : dataRoot, firstNight);
     for (ExposureFolder folder : campaign.folders()) {
-      Path directory = Files.createDirectories(Path.of(URI.create(folder.uri())));
-      Files.writeString(directory.resolve(IndexFile.NAME), IndexFile.toJson(folder.raws()));
-      for (String name : folder.raws().keySet()) {
-        Files.write(directory.resolve(name), new byte[0]);
-      }
+      writeFolder(folder);
     }
     return campaign;
+  }
+
+  /**
+   * A campaign whose exposures all have their {@value #DETECTORS} detectors, at least {@code scienceExposures} of
+   * them science ones, written under {@code root}: the first seed that gives one. A clean campaign for tests to put
+   * faults into; its science raws ({@link #scienceRawsOf}) and its other raws must both be multiples of 9.
+   */
+  public static IndexedCampaign writeWhole(int raws, int scienceExposures, Path root) throws IOException {
+    for (long seed = 1; seed <= 1000; seed++) {
+      IndexedCampaign candidate = indexed(raws, seed, "file:///unused");
+      long science = candidate.folders().stream()
+          .filter(f -> "science".equals(f.raws().values().iterator().next().observationType())).count();
+      if (science >= scienceExposures && candidate.folders().stream().allMatch(f -> f.raws().size() == DETECTORS)) {
+        return writeIndexed(raws, seed, root);
+      }
+    }
+    throw new IllegalArgumentException("no seed up to 1000 gives " + raws + " raws in whole exposures with "
+        + scienceExposures + " science ones: its science and other raws must both be multiples of " + DETECTORS);
+  }
+
+  /** Writes one exposure folder (a {@code file:} URI): its {@code _index.json} and its raw files, empty. */
+  public static void writeFolder(ExposureFolder folder) throws IOException {
+    Path directory = Files.createDirectories(Path.of(URI.create(folder.uri())));
+    Files.writeString(directory.resolve(IndexFile.NAME), IndexFile.toJson(folder.raws()));
+    for (String name : folder.raws().keySet()) {
+      Files.write(directory.resolve(name), new byte[0]);
+    }
   }
 
   /** The campaign's first night (its nights follow one another). */

@@ -47,8 +47,8 @@ public final class RegistryFiles {
         ps.setFetchSize(10_000);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            long size = rs.getLong(3);
-            files.add(new File(rs.getObject(1, UUID.class), rs.getString(2), rs.wasNull() ? null : size,
+            // NULL when the size was not recorded (imports): then only the file's existence is checked
+            files.add(new File(rs.getObject(1, UUID.class), rs.getString(2), rs.getObject(3, Long.class),
                 rs.getString(4), rs.getString(5), rs.getString(6)));
           }
         }
