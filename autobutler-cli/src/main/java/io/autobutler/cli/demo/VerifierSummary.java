@@ -9,9 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -63,42 +61,20 @@ record VerifierSummary(boolean served, String severity, List<String> lines, Stri
     return new VerifierSummary(false, null, List.of(), "verifier-service serves no verification summary yet: " + why);
   }
 
-  /** The summary's JSON: its overall severity, and its checks one line each, whatever their exact fields. */
+  /**
+   * The summary's JSON as verifier-service writes it: {@code severity} (ok, warning, error, outage) and
+   * {@code checks}, each with its {@code check}, {@code severity} and {@code line}; printed one check a line.
+   */
   static VerifierSummary parse(String body) throws IOException {
     JsonNode root = JSON.readTree(body);
-    String severity = null;
+    if (!root.path("severity").isTextual() || !root.path("checks").isArray()) {
+      throw new IOException("not a verification summary: " + (body.length() > 200 ? body.substring(0, 200) : body));
+    }
     List<String> lines = new ArrayList<>();
-    JsonNode checks = root.isArray() ? root : null;
-    if (root.isObject()) {
-      for (String field : List.of("severity", "overall", "status")) {
-        if (root.path(field).isTextual()) {
-          severity = root.path(field).asText();
-          break;
-        }
-      }
-      for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext() && checks == null; ) {
-        JsonNode value = it.next().getValue();
-        if (value.isArray()) {
-          checks = value;
-        }
-      }
+    for (JsonNode check : root.path("checks")) {
+      lines.add(String.format("%-22s %-8s %s", check.path("check").asText(), check.path("severity").asText(),
+          check.path("line").asText()));
     }
-    if (checks != null) {
-      for (JsonNode check : checks) {
-        lines.add(check.isValueNode() ? check.asText() : line(check));
-      }
-    }
-    return new VerifierSummary(true, severity, lines, null);
-  }
-
-  /** A check as one line: its scalar fields, in order, separated by spaces. */
-  private static String line(JsonNode check) {
-    List<String> parts = new ArrayList<>();
-    check.fields().forEachRemaining(f -> {
-      if (f.getValue().isValueNode() && !f.getValue().isNull()) {
-        parts.add(f.getValue().asText());
-      }
-    });
-    return String.join("  ", parts);
+    return new VerifierSummary(true, root.path("severity").asText(), lines, null);
   }
 }
