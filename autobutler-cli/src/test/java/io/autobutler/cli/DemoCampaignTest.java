@@ -122,7 +122,10 @@ class DemoCampaignTest {
       assertThat(demoOutput.out()).contains("$ ./autobutler query-collections --chains=tree ccms1 "
           + "LSSTComCam/DP1/defaults\n" + reference + "(identical to RTN-103's tree")
           .contains("--limit 0 | wc -l\n4655\n").contains("--limit 0 | wc -l\n604\n")
-          .containsPattern("\\[ *[0-9.]+ s\\] landed 5,642/5,642 files · announced 5,642 · ingested 5,123 datasets");
+          .containsPattern("\\[ *[0-9.]+ s\\] landed 5,642/5,642 files · announced 5,642 · ingested 5,123 datasets")
+          // the verifier finds nothing wrong: every check ok, none short of an outage
+          .contains("Verification (verifier-service): ok\n")
+          .doesNotContainPattern("\n  [a-z-]+ +(warning|error|outage) ");
       assertThat(cli.butler("query-collections", "--chains=tree", REPO_PARENT + CLI_REPO,
           "LSSTComCam/DP1/defaults")).isEqualTo(reference);
 

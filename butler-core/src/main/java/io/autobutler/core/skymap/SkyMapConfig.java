@@ -1,7 +1,6 @@
 package io.autobutler.core.skymap;
 
 import io.autobutler.core.instrument.CollectionNames;
-import io.autobutler.core.instrument.FileTemplate;
 import io.autobutler.core.skymap.ConfigTree.Kind;
 import io.autobutler.core.skymap.ConfigTree.Node;
 import io.autobutler.core.skymap.ConfigTree.Schema;
@@ -367,16 +366,6 @@ public final class SkyMapConfig {
   /** Dataset type {@code skyMap}: dimensions (skymap), storage class {@code SkyMap}, not a calibration. */
   public static final String DATASET_TYPE = "skyMap";
   public static final String STORAGE_CLASS = "SkyMap";
-  public static final String FORMATTER = "lsst.daf.butler.formatters.pickle.PickleFormatter";
-
-  /**
-   * The datastore path of the {@code skyMap} dataset under the default template, e.g.
-   * {@code skymaps/skyMap/skyMap_lsst_cells_v1_skymaps.pickle} (slashes in the name become underscores). The file's
-   * content (a Python pickle of the skymap object) is not something autobutler can produce.
-   */
-  public String datasetPath() {
-    return FileTemplate.DEFAULT.format(DATASET_TYPE, run(), Map.of("skymap", name), Map.of()) + ".pickle";
-  }
 
   // ---------------------------------------------------------------------------------------------------------------
   // Schema

@@ -96,7 +96,6 @@ class SkyMapConfigTest {
         .isEqualTo("Kt7swQ9e5zUif7fo1Onj3ezH+Ts=");
     assertThat(record).containsEntry("tract_max", 1).containsEntry("patch_nx_max", 16)
         .containsEntry("patch_ny_max", 16);
-    assertThat(config.datasetPath()).isEqualTo("skymaps/skyMap/skyMap_discrete_ci_hsc_skymaps.pickle");
   }
 
   @Test
@@ -107,7 +106,6 @@ class SkyMapConfigTest {
         + "config.name='lsst_cells_v1'\n" + OBS_LSST_STYLE);
     SkyMapConfig config = SkyMapConfig.read(file);
     assertThat(config.sha1Hex()).isEqualTo("e2736e41244df00bbdb93aecac0ae4b2d19dda91");
-    assertThat(config.datasetPath()).isEqualTo("skymaps/skyMap/skyMap_lsst_cells_v1_skymaps.pickle");
     assertThat(SkyMapConfig.run()).isEqualTo("skymaps");
   }
 

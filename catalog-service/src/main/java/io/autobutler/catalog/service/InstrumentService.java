@@ -18,7 +18,6 @@ import io.autobutler.core.registry.Registry;
 import io.autobutler.core.registry.RegistryException;
 import io.autobutler.core.registry.collections.CollectionType;
 import io.autobutler.core.registry.datasets.DatasetIds;
-import io.autobutler.core.registry.datasets.DatasetManager.FileRecord;
 import io.autobutler.core.registry.datasets.DatasetManager.NewDataset;
 import io.autobutler.core.registry.dimensions.DimensionRecordManager.Mode;
 import io.autobutler.core.skymap.SkyMapConfig;
@@ -75,10 +74,11 @@ public class InstrumentService {
       registry.collections().register(c, SkyMapConfig.run(), CollectionType.RUN, null);
       registry.datasetTypes().register(c, SkyMapConfig.DATASET_TYPE, SkyMapConfig.STORAGE_CLASS, List.of("skymap"),
           false);
+      // No datastore record: the butler pickles its SkyMap object there, which autobutler cannot write, and a record
+      // must not point at a file that does not exist.
       var result = registry.datasets().insert(c, registry.datasetTypes().get(c, SkyMapConfig.DATASET_TYPE),
           registry.collections().get(c, SkyMapConfig.run()), List.of(new NewDataset(
-              DatasetIds.forRun(SkyMapConfig.DATASET_TYPE, SkyMapConfig.run(), dataId), dataId,
-              new FileRecord(config.datasetPath(), SkyMapConfig.FORMATTER, SkyMapConfig.STORAGE_CLASS, null, null))));
+              DatasetIds.forRun(SkyMapConfig.DATASET_TYPE, SkyMapConfig.run(), dataId), dataId, null)));
       return new SkymapWrite(inserted, regions, result.inserted());
     });
     if (!written.regions().nothing()) {
@@ -128,8 +128,11 @@ public class InstrumentService {
           List<NewDataset> datasets = new ArrayList<>();
           for (CuratedDataset dataset : plan.datasets(type.name())) {
             if (dataset.run().equals(run)) {
+              // Registered and certified without a datastore record: the butler writes the camera geometry and
+              // the curated ISR calibrations as FITS from obs_lsst_data, which autobutler cannot produce, and a
+              // record must not point at a file that does not exist.
               datasets.add(new NewDataset(DatasetIds.forRun(type.name(), run, dataset.dataId()), dataset.dataId(),
-                  new FileRecord(dataset.path(), dataset.formatter(), type.storageClass(), null, null)));
+                  null));
             }
           }
           if (!datasets.isEmpty()) {
